@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using SoulKg.Domain.Auditing;
+using SoulKg.Domain.Tenancy;
+using SoulKg.Infrastructure.Identity;
+using SoulKg.Infrastructure.Tenancy;
+
+namespace SoulKg.Infrastructure.Data;
+
+/// <summary>
+/// The one EF context of the app. Tenant-owned entities get the named query filter <see cref="OrgFilter"/>;
+/// PostgreSQL row-level security enforces the same rule underneath (see the migrations).
+/// </summary>
+/// <remarks>
+/// Add a migration with:
+/// <c>dotnet ef migrations add &lt;Name&gt; -p SoulKg.Infrastructure -s SoulKg.Infrastructure -o Data/Migrations</c>.
+/// Every new table with <c>org_id</c> must call <c>migrationBuilder.EnableOrgIsolation("table")</c>; a test
+/// reads the catalogue and fails otherwise.
+/// </remarks>
+public class SoulKgDbContext(DbContextOptions<SoulKgDbContext> options, OrgContext org)
+    : IdentityUserContext<ApplicationUser, Guid>(options)
+{
+    public const string OrgFilter = "Org";
+
+    public DbSet<Organization> Organizations => Set<Organization>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+
+    internal OrgContext Org => org;
+
+    /// <summary>Read by the query filters on every query (EF parameterises context members).</summary>
+    private Guid CurrentOrgId => org.OrgId ?? Guid.Empty;
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.Entity<ApplicationUser>().ToTable("users");
+        builder.Entity<Microsoft.AspNetCore.Identity.IdentityUserClaim<Guid>>().ToTable("user_claims");
+        builder.Entity<Microsoft.AspNetCore.Identity.IdentityUserLogin<Guid>>().ToTable("user_logins");
+        builder.Entity<Microsoft.AspNetCore.Identity.IdentityUserToken<Guid>>().ToTable("user_tokens");
+        builder.ApplyConfigurationsFromAssembly(typeof(SoulKgDbContext).Assembly);
+
+        foreach (var entity in builder.Model.GetEntityTypes())
+        {
+            if (typeof(IOrgOwned).IsAssignableFrom(entity.ClrType) && entity.BaseType is null)
+            {
+                GetType().GetMethod(nameof(ApplyOrgFilter), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+                    .MakeGenericMethod(entity.ClrType)
+                    .Invoke(this, [builder]);
+            }
+        }
+    }
+
+    private void ApplyOrgFilter<T>(ModelBuilder builder) where T : class, IOrgOwned =>
+        builder.Entity<T>().HasQueryFilter(OrgFilter, e => e.OrgId == CurrentOrgId);
+}

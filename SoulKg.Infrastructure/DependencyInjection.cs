@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using SoulKg.Infrastructure.Data;
+using SoulKg.Infrastructure.Data.Interceptors;
+using SoulKg.Infrastructure.Demo;
+using SoulKg.Infrastructure.Identity;
+using SoulKg.Infrastructure.Tenancy;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class InfrastructureDependencyInjection
+{
+    public static IHostApplicationBuilder AddSoulKgInfrastructure(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var connectionString = builder.Configuration.GetConnectionString("Default")
+            ?? throw new InvalidOperationException("ConnectionStrings:Default is not set. scripts/run.sh sets it; see README, Configuration.");
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+
+        services.AddScoped<OrgContext>();
+        services.AddScoped<OrgConnectionInterceptor>();
+        services.AddScoped<OrgStampInterceptor>();
+        services.AddScoped<AuditInterceptor>();
+        services.AddDbContextFactory<SoulKgDbContext>(
+            (sp, options) => options
+                .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
+                .UseSnakeCaseNamingConvention()
+                .AddInterceptors(
+                    sp.GetRequiredService<OrgConnectionInterceptor>(),
+                    sp.GetRequiredService<OrgStampInterceptor>(),
+                    sp.GetRequiredService<AuditInterceptor>()),
+            ServiceLifetime.Scoped);
+
+        services.AddIdentityCore<ApplicationUser>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.SignIn.RequireConfirmedAccount = true; // "confirmed" = has an active membership
+                options.Password.RequiredLength = 8;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.AllowedForNewUsers = true;
+                options.ClaimsIdentity.SecurityStampClaimType = SoulKgClaims.SecurityStamp;
+            })
+            .AddEntityFrameworkStores<SoulKgDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<SoulKgClaimsPrincipalFactory>()
+            .AddErrorDescriber<RussianIdentityErrorDescriber>();
+        services.AddScoped<IUserConfirmation<ApplicationUser>, ActiveMemberConfirmation>();
+
+        services.AddScoped<MembershipLookup>();
+        services.AddScoped<SignUpService>();
+        services.AddScoped<OrgProvisioner>();
+        services.AddScoped<DemoSeeder>();
+        services.AddTransient<DatabaseMigrator>();
+        return builder;
+    }
+}

@@ -1,0 +1,18 @@
+using SoulKg.Web.Features.Auth;
+
+namespace SoulKg.Web.Features;
+
+/// <summary>The table of contents of the features: their services and their API endpoint groups.</summary>
+public static class FeatureRegistry
+{
+    public static IServiceCollection AddSoulKgFeatures(this IServiceCollection services)
+    {
+        return services;
+    }
+
+    public static RouteGroupBuilder MapSoulKgFeatures(this RouteGroupBuilder api)
+    {
+        api.MapAuthEndpoints();
+        return api;
+    }
+}
