@@ -67,11 +67,16 @@ public static class WebDependencyInjection
         services.AddSingleton<SigningKeyProvider>();
         services.AddScoped<TokenService>();
         services.AddSingleton<JwtEvents>();
+        // The API takes bearer tokens only (no cookies, so no CSRF); the UI takes the Identity cookie.
         services.AddAuthentication(options =>
             {
-                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultScheme = "SoulKg";
                 options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
+            .AddPolicyScheme("SoulKg", "API bearer or UI cookie", options => options.ForwardDefaultSelector = http =>
+                http.Request.Path.StartsWithSegments("/api") || http.Request.Path.StartsWithSegments("/hubs")
+                    ? JwtBearerDefaults.AuthenticationScheme
+                    : IdentityConstants.ApplicationScheme)
             .AddJwtBearer(JwtBearerDefaults.AuthenticationScheme, options =>
             {
                 options.MapInboundClaims = false;

@@ -1,6 +1,6 @@
 namespace SoulKg.Domain.Tenancy;
 
-public sealed class Organization
+public sealed class Organization : Auditing.IAudited
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public required string Name { get; set; }

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using FluentValidation;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using SoulKg.Infrastructure.Identity;
@@ -36,7 +35,7 @@ public static class AuthEndpoints
         api.MapGet("/me", GetMeAsync)
             .WithTags("Auth")
             .WithSummary("The signed-in user, their organisation, role and permissions")
-            .RequireAuthorization(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute { AuthenticationSchemes = JwtBearerDefaults.AuthenticationScheme });
+            .RequireAuthorization();
     }
 
     private static async Task<Results<Ok<TokenPair>, ProblemHttpResult>> IssueTokenAsync(

@@ -28,7 +28,7 @@ public sealed class TokenService(
         var principal = await principals.CreateAsync(user);
         var claims = principal.Claims
             .Where(c => c.Type is ClaimTypes.NameIdentifier or ClaimTypes.Name or ClaimTypes.Role or SoulKgClaims.OrgId
-                or SoulKgClaims.DisplayName or SoulKgClaims.Culture or SoulKgClaims.SecurityStamp)
+                or SoulKgClaims.OrgName or SoulKgClaims.DisplayName or SoulKgClaims.Culture or SoulKgClaims.SecurityStamp)
             .Append(new Claim("amr", "api"))
             .Append(new Claim(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")));
         var expires = now.AddMinutes(settings.AccessTokenMinutes);
