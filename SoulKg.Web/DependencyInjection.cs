@@ -55,7 +55,7 @@ public static class WebDependencyInjection
             options.DefaultRequestCulture = new RequestCulture("ru");
             options.SupportedCultures = cultures;
             options.SupportedUICultures = cultures;
-            options.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+            options.RequestCultureProviders = [new CookieRequestCultureProvider()]; // Russian first, whatever the browser says
         });
 
         services.AddCascadingAuthenticationState();
