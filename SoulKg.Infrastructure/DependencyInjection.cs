@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using SoulKg.Infrastructure.Crm;
 using SoulKg.Infrastructure.Data;
 using SoulKg.Infrastructure.Data.Interceptors;
 using SoulKg.Infrastructure.Demo;
@@ -58,6 +59,13 @@ public static class InfrastructureDependencyInjection
         services.AddScoped<SignUpService>();
         services.AddScoped<OrgProvisioner>();
         services.AddScoped<DemoSeeder>();
+        services.AddScoped<DemoCrmData>();
+        services.AddScoped<ClientService>();
+        services.AddScoped<DealService>();
+        services.AddScoped<DealStageService>();
+        services.AddScoped<FunnelSettingsService>();
+        services.AddScoped<TourService>();
+        services.AddScoped<PartnerService>();
         services.AddTransient<DatabaseMigrator>();
         return builder;
     }

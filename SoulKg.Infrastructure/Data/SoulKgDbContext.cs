@@ -1,6 +1,10 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using SoulKg.Domain.Auditing;
+using SoulKg.Domain.Catalog;
+using SoulKg.Domain.Clients;
+using SoulKg.Domain.Funnel;
+using SoulKg.Domain.Partners;
 using SoulKg.Domain.Tenancy;
 using SoulKg.Infrastructure.Identity;
 using SoulKg.Infrastructure.Tenancy;
@@ -26,6 +30,18 @@ public class SoulKgDbContext(DbContextOptions<SoulKgDbContext> options, OrgConte
     public DbSet<Membership> Memberships => Set<Membership>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+    public DbSet<Client> Clients => Set<Client>();
+    public DbSet<ClientContact> ClientContacts => Set<ClientContact>();
+    public DbSet<TimelineEvent> TimelineEvents => Set<TimelineEvent>();
+    public DbSet<FunnelStage> FunnelStages => Set<FunnelStage>();
+    public DbSet<LostReason> LostReasons => Set<LostReason>();
+    public DbSet<Deal> Deals => Set<Deal>();
+    public DbSet<DealStageChange> DealStageChanges => Set<DealStageChange>();
+    public DbSet<Tour> Tours => Set<Tour>();
+    public DbSet<Departure> Departures => Set<Departure>();
+    public DbSet<DepartureBooking> DepartureBookings => Set<DepartureBooking>();
+    public DbSet<Partner> Partners => Set<Partner>();
+    public DbSet<DealPartner> DealPartners => Set<DealPartner>();
 
     internal OrgContext Org => org;
 

@@ -18,6 +18,7 @@ public sealed class DemoSeeder(
     OrgContext org,
     OrgProvisioner provisioner,
     TimeProvider clock,
+    DemoCrmData crm,
     ILogger<DemoSeeder> logger)
 {
     public static readonly Guid DemoOrgId = Guid.Parse("5011c000-0000-7000-8000-000000000001");
@@ -41,10 +42,10 @@ public sealed class DemoSeeder(
             organization = new Organization { Id = DemoOrgId, Name = "Soul KG", CreatedAt = clock.GetUtcNow() };
             db.Organizations.Add(organization);
             await db.SaveChangesAsync(cancellationToken);
-            await provisioner.ProvisionAsync(db, organization, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
             logger.LogInformation("Created the demo organisation {Name}", organization.Name);
         }
+
+        await provisioner.ProvisionAsync(db, organization, cancellationToken);
 
         foreach (var (email, name, role) in DemoUsers)
         {
@@ -66,6 +67,9 @@ public sealed class DemoSeeder(
             }
         }
 
+        var owner = await users.FindByEmailAsync(DemoUsers[0].Email);
+        org.SetUser(DemoOrgId, owner!.Id, OrgRole.Owner, DemoUsers[0].Name, ActorType.System);
+        await crm.SeedAsync(cancellationToken);
         logger.LogInformation("Demo organisation ready: {Count} users", DemoUsers.Count);
     }
 }

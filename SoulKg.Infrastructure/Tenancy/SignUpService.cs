@@ -61,9 +61,3 @@ public sealed class SignUpService(
     private static SignUpResult Fail(string field, string message) =>
         new(null, null, new Dictionary<string, string[]> { [field] = [message] });
 }
-
-/// <summary>Sets up what every new organisation starts with (later: funnel stages, lost reasons, agents).</summary>
-public sealed class OrgProvisioner
-{
-    public Task ProvisionAsync(SoulKgDbContext db, Organization organization, CancellationToken cancellationToken) => Task.CompletedTask;
-}

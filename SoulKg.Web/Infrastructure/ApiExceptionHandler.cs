@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using SoulKg.Domain;
+using SoulKg.Infrastructure.Crm;
 
 namespace SoulKg.Web.Infrastructure;
 
@@ -14,8 +16,14 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
             return false;
         }
 
+        if (exception is DomainException domain)
+        {
+            return await WriteDomainAsync(httpContext, domain);
+        }
+
         var (status, title, detail) = exception switch
         {
+            StaleVersionException => (StatusCodes.Status412PreconditionFailed, "Запись изменена", "Запись изменил кто-то другой. Получите её заново (новый ETag) и повторите."),
             BadHttpRequestException bad => (bad.StatusCode, "Некорректный запрос", bad.InnerException is System.Text.Json.JsonException json
                 ? $"Тело запроса не является корректным JSON: {json.Message}"
                 : bad.Message),
@@ -35,5 +43,23 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
             Exception = exception,
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
+    }
+
+    private async Task<bool> WriteDomainAsync(HttpContext httpContext, DomainException domain)
+    {
+        var status = domain.Kind switch
+        {
+            DomainErrorKind.NotFound => StatusCodes.Status404NotFound,
+            DomainErrorKind.Conflict => StatusCodes.Status409Conflict,
+            _ => StatusCodes.Status400BadRequest,
+        };
+        var problem = domain.Kind == DomainErrorKind.Invalid
+            ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [domain.Field] = [domain.Message] }) { Title = "Проверьте поля запроса" }
+            : new ProblemDetails { Title = domain.Kind == DomainErrorKind.NotFound ? "Не найдено" : "Конфликт" };
+        problem.Status = status;
+        problem.Detail = domain.Message;
+        problem.Extensions["field"] = domain.Field;
+        httpContext.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
     }
 }
