@@ -60,6 +60,7 @@ public static class InfrastructureDependencyInjection
         services.AddScoped<OrgProvisioner>();
         services.AddScoped<DemoSeeder>();
         services.AddScoped<DemoCrmData>();
+        services.AddScoped<LoadSeeder>();
         services.AddScoped<ClientService>();
         services.AddScoped<DealService>();
         services.AddScoped<DealStageService>();

@@ -245,9 +245,12 @@ public sealed class ClientService(IDbContextFactory<SoulKgDbContext> factory, Or
             var text = query.Search.Trim();
             var pattern = "%" + EscapeLike(text) + "%";
             var digits = Phones.DigitsOf(text);
-            clients = digits.Length >= 3
-                ? clients.Where(c => EF.Functions.ILike(c.Name, pattern) || c.Contacts.Any(x => x.Kind == ContactKind.Phone && x.Value.Contains(digits)))
-                : clients.Where(c => EF.Functions.ILike(c.Name, pattern));
+            // Two index lookups joined by UNION: an OR across tables would make PostgreSQL walk the whole organisation.
+            var byName = db.Clients.Where(c => EF.Functions.ILike(c.Name, pattern)).Select(c => c.Id);
+            var matches = digits.Length >= 3
+                ? byName.Union(db.ClientContacts.Where(x => EF.Functions.Like(x.Value, "%" + digits + "%")).Select(x => x.ClientId))
+                : byName;
+            clients = clients.Where(c => matches.Contains(c.Id));
         }
 
         if (query.Source is { } source)

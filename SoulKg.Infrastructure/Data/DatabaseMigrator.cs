@@ -26,6 +26,8 @@ public sealed partial class DatabaseMigrator(IConfiguration configuration, ILogg
             logger.LogInformation("Database migrated: {Count} migration(s) applied", pending.Count);
         }
 
+        await WarnIfSearchOperatorsLeakAsync(ownerConnection, cancellationToken);
+
         var appRole = new NpgsqlConnectionStringBuilder(appConnection).Username;
         var ownerRole = new NpgsqlConnectionStringBuilder(ownerConnection).Username;
         if (appRole is null || appRole == ownerRole)
@@ -52,6 +54,26 @@ public sealed partial class DatabaseMigrator(IConfiguration configuration, ILogg
         await grant.ExecuteNonQueryAsync(cancellationToken);
         logger.LogInformation("Granted data access to runtime role {Role}", appRole);
     }
+
+    /// <summary>
+    /// Under row-level security PostgreSQL uses an index for a condition only when its operator is LEAKPROOF. LIKE and
+    /// ILIKE are not marked so by default, which would turn every name or phone search into a scan of the whole
+    /// organisation. Marking them needs a superuser once per database (scripts/run.sh does it for its own cluster).
+    /// </summary>
+    private async Task WarnIfSearchOperatorsLeakAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var check = connection.CreateCommand();
+        check.CommandText = "SELECT bool_and(proleakproof) FROM pg_proc WHERE oid IN ('pg_catalog.textlike(text,text)'::regprocedure, 'pg_catalog.texticlike(text,text)'::regprocedure)";
+        if (await check.ExecuteScalarAsync(cancellationToken) is not true)
+        {
+            logger.LogWarning("Client search will not use its trigram indexes under RLS. As a superuser, run in this database: {Sql}", SearchLeakproofSql);
+        }
+    }
+
+    public const string SearchLeakproofSql =
+        "ALTER FUNCTION pg_catalog.textlike(text, text) LEAKPROOF; ALTER FUNCTION pg_catalog.texticlike(text, text) LEAKPROOF;";
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,62}$")]
     private static partial Regex RoleName();

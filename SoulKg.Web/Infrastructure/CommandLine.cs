@@ -4,7 +4,7 @@ using SoulKg.Infrastructure.Demo;
 namespace SoulKg.Web.Infrastructure;
 
 /// <summary>
-/// Maintenance commands on the app's own binary: <c>migrate</c>, <c>seed-demo</c>.
+/// Maintenance commands on the app's own binary: <c>migrate</c>, <c>seed-demo</c>, <c>seed-load</c>.
 /// They use the same configuration as the app, so they reach the same database.
 /// </summary>
 public static class CommandLine
@@ -26,11 +26,26 @@ public static class CommandLine
                 }
 
                 return true;
+            case "seed-load":
+                await using (var scope = app.Services.CreateAsyncScope())
+                {
+                    var clients = int.Parse(Option(args, "--clients") ?? "100000", System.Globalization.CultureInfo.InvariantCulture);
+                    var deals = int.Parse(Option(args, "--deals") ?? "150000", System.Globalization.CultureInfo.InvariantCulture);
+                    await scope.ServiceProvider.GetRequiredService<LoadSeeder>().SeedAsync(clients, deals);
+                }
+
+                return true;
             default:
-                await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: migrate, seed-demo.");
+                await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: migrate, seed-demo, seed-load [--clients N] [--deals N].");
                 Environment.ExitCode = 2;
                 return true;
         }
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
     /// <summary>Development and the demo apply migrations at start; production runs <c>migrate</c> in its deploy step.</summary>

@@ -470,6 +470,10 @@ ALTER ROLE soulkg_app WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATI
 \connect template1
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE EXTENSION IF NOT EXISTS citext;
+-- LIKE/ILIKE cannot raise an error that depends on row data, so they are safe to mark LEAKPROOF; without it
+-- PostgreSQL may not use the trigram indexes under row-level security (see docs/security.md).
+ALTER FUNCTION pg_catalog.textlike(text, text) LEAKPROOF;
+ALTER FUNCTION pg_catalog.texticlike(text, text) LEAKPROOF;
 \connect postgres
 SELECT 'CREATE DATABASE soulkg OWNER soulkg_owner ENCODING ''UTF8'''
  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'soulkg')\gexec
@@ -477,6 +481,10 @@ ALTER DATABASE soulkg OWNER TO soulkg_owner;
 \connect soulkg
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE EXTENSION IF NOT EXISTS citext;
+-- LIKE/ILIKE cannot raise an error that depends on row data, so they are safe to mark LEAKPROOF; without it
+-- PostgreSQL may not use the trigram indexes under row-level security (see docs/security.md).
+ALTER FUNCTION pg_catalog.textlike(text, text) LEAKPROOF;
+ALTER FUNCTION pg_catalog.texticlike(text, text) LEAKPROOF;
 EOF
 
     # 6. prove the app and owner roles can log in over TCP
