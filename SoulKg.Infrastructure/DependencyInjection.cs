@@ -6,6 +6,7 @@ using Npgsql;
 using SoulKg.Infrastructure.Crm;
 using SoulKg.Infrastructure.Data;
 using SoulKg.Infrastructure.Data.Interceptors;
+using SoulKg.Infrastructure.Realtime;
 using SoulKg.Infrastructure.Demo;
 using SoulKg.Infrastructure.Identity;
 using SoulKg.Infrastructure.Tenancy;
@@ -61,6 +62,10 @@ public static class InfrastructureDependencyInjection
         services.AddScoped<DemoSeeder>();
         services.AddScoped<DemoCrmData>();
         services.AddScoped<LoadSeeder>();
+        services.AddSingleton<ChangeNotifier>();
+        services.AddSingleton<ChangeListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChangeListener>());
+        services.AddScoped<ChangeLogService>();
         services.AddScoped<ClientService>();
         services.AddScoped<DealService>();
         services.AddScoped<DealStageService>();

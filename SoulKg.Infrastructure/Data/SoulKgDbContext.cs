@@ -42,6 +42,8 @@ public class SoulKgDbContext(DbContextOptions<SoulKgDbContext> options, OrgConte
     public DbSet<DepartureBooking> DepartureBookings => Set<DepartureBooking>();
     public DbSet<Partner> Partners => Set<Partner>();
     public DbSet<DealPartner> DealPartners => Set<DealPartner>();
+    public DbSet<Realtime.ChangeLogEntry> ChangeLog => Set<Realtime.ChangeLogEntry>();
+    public DbSet<Realtime.OrgChangeCounter> ChangeCounters => Set<Realtime.OrgChangeCounter>();
 
     internal OrgContext Org => org;
 

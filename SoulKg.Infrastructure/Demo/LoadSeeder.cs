@@ -71,6 +71,12 @@ public sealed class LoadSeeder(
             await set.ExecuteNonQueryAsync(ct);
         }
 
+        // A quarter of a million rows would be a quarter of a million notifications: publish none, screens re-read later.
+        await using (var bulk = new NpgsqlCommand("SELECT set_config('app.bulk', 'on', false)", connection))
+        {
+            await bulk.ExecuteNonQueryAsync(ct);
+        }
+
         var random = new Random(42);
         var now = DateTimeOffset.UtcNow;
         var clientIds = new Guid[clients];
@@ -158,9 +164,9 @@ public sealed class LoadSeeder(
             await tx.CommitAsync(ct);
         }
 
-        await using (var analyze = new NpgsqlCommand("ANALYZE clients; ANALYZE client_contacts; ANALYZE deals;", connection))
+        await using (var reset = new NpgsqlCommand("SELECT set_config('app.bulk', '', false)", connection))
         {
-            await analyze.ExecuteNonQueryAsync(ct);
+            await reset.ExecuteNonQueryAsync(ct);
         }
 
         logger.LogInformation("Seeded {Clients} clients and {Deals} deals in {Seconds:F1} s", clients, deals, watch.Elapsed.TotalSeconds);

@@ -1324,6 +1324,65 @@ namespace SoulKg.Infrastructure.Data.Migrations
                     b.ToTable("refresh_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("SoulKg.Infrastructure.Realtime.ChangeLogEntry", b =>
+                {
+                    b.Property<Guid>("OrgId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("org_id");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Data")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("data");
+
+                    b.Property<string>("Entity")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("entity");
+
+                    b.Property<Guid>("EntityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("entity_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(1)
+                        .HasColumnType("character varying(1)")
+                        .HasColumnName("kind");
+
+                    b.HasKey("OrgId", "Seq")
+                        .HasName("pk_change_log");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_change_log_at");
+
+                    b.ToTable("change_log", (string)null);
+                });
+
+            modelBuilder.Entity("SoulKg.Infrastructure.Realtime.OrgChangeCounter", b =>
+                {
+                    b.Property<Guid>("OrgId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("org_id");
+
+                    b.Property<long>("LastSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_seq");
+
+                    b.HasKey("OrgId")
+                        .HasName("pk_org_change_counters");
+
+                    b.ToTable("org_change_counters", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
                 {
                     b.HasOne("SoulKg.Infrastructure.Identity.ApplicationUser", null)
@@ -1526,6 +1585,26 @@ namespace SoulKg.Infrastructure.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_refresh_tokens_users_user_id");
+                });
+
+            modelBuilder.Entity("SoulKg.Infrastructure.Realtime.ChangeLogEntry", b =>
+                {
+                    b.HasOne("SoulKg.Domain.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_change_log_organizations_org_id");
+                });
+
+            modelBuilder.Entity("SoulKg.Infrastructure.Realtime.OrgChangeCounter", b =>
+                {
+                    b.HasOne("SoulKg.Domain.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_org_change_counters_organizations_org_id");
                 });
 
             modelBuilder.Entity("SoulKg.Domain.Clients.Client", b =>
