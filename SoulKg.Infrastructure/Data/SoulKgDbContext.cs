@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using SoulKg.Domain.Auditing;
 using SoulKg.Domain.Catalog;
 using SoulKg.Domain.Clients;
+using SoulKg.Domain.Conversations;
 using SoulKg.Domain.Funnel;
 using SoulKg.Domain.Partners;
 using SoulKg.Domain.Tenancy;
@@ -43,6 +44,14 @@ public class SoulKgDbContext(DbContextOptions<SoulKgDbContext> options, OrgConte
     public DbSet<Partner> Partners => Set<Partner>();
     public DbSet<DealPartner> DealPartners => Set<DealPartner>();
     public DbSet<Realtime.ChangeLogEntry> ChangeLog => Set<Realtime.ChangeLogEntry>();
+    public DbSet<Channel> Channels => Set<Channel>();
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+    public DbSet<HolderChange> HolderChanges => Set<HolderChange>();
+    public DbSet<Message> Messages => Set<Message>();
+    public DbSet<OutboxEntry> Outbox => Set<OutboxEntry>();
+    public DbSet<InboundEnvelope> InboundEnvelopes => Set<InboundEnvelope>();
+    public DbSet<CannedReply> CannedReplies => Set<CannedReply>();
+    public DbSet<OrgRegistryEntry> OrgRegistry => Set<OrgRegistryEntry>();
     public DbSet<Realtime.OrgChangeCounter> ChangeCounters => Set<Realtime.OrgChangeCounter>();
 
     internal OrgContext Org => org;

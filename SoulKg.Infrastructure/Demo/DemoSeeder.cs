@@ -19,6 +19,7 @@ public sealed class DemoSeeder(
     OrgProvisioner provisioner,
     TimeProvider clock,
     DemoCrmData crm,
+    DemoConversations conversations,
     ILogger<DemoSeeder> logger)
 {
     public static readonly Guid DemoOrgId = Guid.Parse("5011c000-0000-7000-8000-000000000001");
@@ -70,6 +71,7 @@ public sealed class DemoSeeder(
         var owner = await users.FindByEmailAsync(DemoUsers[0].Email);
         org.SetUser(DemoOrgId, owner!.Id, OrgRole.Owner, DemoUsers[0].Name, ActorType.System);
         await crm.SeedAsync(cancellationToken);
+        await conversations.SeedAsync(DemoOrgId, cancellationToken);
         logger.LogInformation("Demo organisation ready: {Count} users", DemoUsers.Count);
     }
 }

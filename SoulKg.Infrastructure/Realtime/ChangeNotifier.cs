@@ -19,11 +19,27 @@ public sealed class ChangeNotifier(ILogger<ChangeNotifier> logger)
         return subscription;
     }
 
+    /// <summary>Every organisation's changes: for system workers of this instance (the outbox dispatcher), never for screens.</summary>
+    public IDisposable SubscribeAll(Func<ChangeEvent, Task> onChange)
+    {
+        var subscription = new Subscription(this, Guid.Empty, onChange, null);
+        _byOrg.GetOrAdd(Guid.Empty, _ => new()).TryAdd(subscription, 0);
+        return subscription;
+    }
+
     public int SubscriberCount(Guid orgId) => _byOrg.TryGetValue(orgId, out var subs) ? subs.Count : 0;
 
     internal void Publish(ChangeEvent change)
     {
-        if (!_byOrg.TryGetValue(change.OrgId, out var subscribers))
+        if (_byOrg.TryGetValue(Guid.Empty, out var system))
+        {
+            foreach (var subscriber in system.Keys)
+            {
+                _ = Deliver(subscriber, s => s.OnChange(change));
+            }
+        }
+
+        if (change.OrgId == Guid.Empty || !_byOrg.TryGetValue(change.OrgId, out var subscribers))
         {
             return;
         }
