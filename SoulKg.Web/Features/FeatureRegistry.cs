@@ -1,4 +1,5 @@
 using SoulKg.Web.Features.Auth;
+using SoulKg.Web.Features.Users;
 
 namespace SoulKg.Web.Features;
 
@@ -7,12 +8,14 @@ public static class FeatureRegistry
 {
     public static IServiceCollection AddSoulKgFeatures(this IServiceCollection services)
     {
+        services.AddScoped<UsersService>();
         return services;
     }
 
     public static RouteGroupBuilder MapSoulKgFeatures(this RouteGroupBuilder api)
     {
         api.MapAuthEndpoints();
+        api.MapUsersEndpoints();
         return api;
     }
 }
