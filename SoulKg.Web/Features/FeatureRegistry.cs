@@ -1,3 +1,4 @@
+using SoulKg.Web.Features.Audit;
 using SoulKg.Web.Features.Auth;
 using SoulKg.Web.Features.Users;
 
@@ -9,6 +10,7 @@ public static class FeatureRegistry
     public static IServiceCollection AddSoulKgFeatures(this IServiceCollection services)
     {
         services.AddScoped<UsersService>();
+        services.AddScoped<AuditService>();
         return services;
     }
 
@@ -16,6 +18,7 @@ public static class FeatureRegistry
     {
         api.MapAuthEndpoints();
         api.MapUsersEndpoints();
+        api.MapAuditEndpoints();
         return api;
     }
 }
