@@ -1,4 +1,6 @@
+using SoulKg.Web.Features.Audit;
 using SoulKg.Web.Features.Auth;
+using SoulKg.Web.Features.Users;
 
 namespace SoulKg.Web.Features;
 
@@ -7,12 +9,16 @@ public static class FeatureRegistry
 {
     public static IServiceCollection AddSoulKgFeatures(this IServiceCollection services)
     {
+        services.AddScoped<UsersService>();
+        services.AddScoped<AuditService>();
         return services;
     }
 
     public static RouteGroupBuilder MapSoulKgFeatures(this RouteGroupBuilder api)
     {
         api.MapAuthEndpoints();
+        api.MapUsersEndpoints();
+        api.MapAuditEndpoints();
         return api;
     }
 }

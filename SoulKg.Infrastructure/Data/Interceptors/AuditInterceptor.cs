@@ -15,6 +15,9 @@ namespace SoulKg.Infrastructure.Data.Interceptors;
 /// </summary>
 public sealed class AuditInterceptor(OrgContext org, TimeProvider clock) : SaveChangesInterceptor
 {
+    // Enums by name: the log must stay readable ("Role": "Admin", not 1) and survive reordering of enum members.
+    private static readonly JsonSerializerOptions ChangesJson = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
         AddEntries(eventData.Context);
@@ -63,7 +66,7 @@ public sealed class AuditInterceptor(OrgContext org, TimeProvider clock) : SaveC
                     EntityState.Deleted => AuditAction.Deleted,
                     _ => AuditAction.Updated,
                 },
-                Changes = JsonSerializer.Serialize(changes),
+                Changes = JsonSerializer.Serialize(changes, ChangesJson),
                 At = now,
                 TraceId = traceId,
             });
