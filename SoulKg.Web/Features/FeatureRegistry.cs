@@ -1,4 +1,10 @@
 using SoulKg.Web.Features.Auth;
+using SoulKg.Web.Features.Clients;
+using SoulKg.Web.Features.Deals;
+using SoulKg.Web.Features.Funnel;
+using SoulKg.Web.Features.Partners;
+using SoulKg.Web.Features.Tours;
+using SoulKg.Web.Infrastructure;
 
 namespace SoulKg.Web.Features;
 
@@ -7,12 +13,19 @@ public static class FeatureRegistry
 {
     public static IServiceCollection AddSoulKgFeatures(this IServiceCollection services)
     {
+        services.AddSoulKgApiJson();
+        services.AddSoulKgApiExamples();
         return services;
     }
 
     public static RouteGroupBuilder MapSoulKgFeatures(this RouteGroupBuilder api)
     {
         api.MapAuthEndpoints();
+        api.MapClientsEndpoints();
+        api.MapDealsEndpoints();
+        api.MapFunnelEndpoints();
+        api.MapToursEndpoints();
+        api.MapPartnersEndpoints();
         return api;
     }
 }
