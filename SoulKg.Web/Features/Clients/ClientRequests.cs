@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
 using SoulKg.Domain;
 using SoulKg.Domain.Clients;
 using SoulKg.Infrastructure.Crm;
@@ -8,11 +9,11 @@ namespace SoulKg.Web.Features.Clients;
 
 /// <summary>The filters of GET /clients and its CSV export.</summary>
 public sealed record ClientListParameters(
-    [Description("Part of the name, or at least 3 digits of a phone")] string? Search,
-    ClientSource? Source,
-    string? Tag,
-    Guid? ResponsibleUserId,
-    [Description("ru, en or ky")] string? Language)
+    [property: FromQuery(Name = "search"), Description("Part of the name, or at least 3 digits of a phone")] string? Search,
+    [property: FromQuery(Name = "source")] ClientSource? Source,
+    [property: FromQuery(Name = "tag")] string? Tag,
+    [property: FromQuery(Name = "responsibleUserId")] Guid? ResponsibleUserId,
+    [property: FromQuery(Name = "language"), Description("ru, en or ky")] string? Language)
 {
     public ClientQuery ToQuery() => new()
     {

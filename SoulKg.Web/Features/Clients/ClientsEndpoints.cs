@@ -20,7 +20,7 @@ public static class ClientsEndpoints
             .ProducesValidationProblem();
         clients.MapGet("/export.csv", ExportAsync)
             .WithSummary("All clients matching the filter as CSV for Excel (UTF-8 with BOM, ';'-separated)")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesValidationProblem();
         clients.MapGet("/{id:guid}", GetAsync)
             .WithName("GetClient")

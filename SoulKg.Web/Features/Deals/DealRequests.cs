@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
 using SoulKg.Domain.Clients;
 using SoulKg.Domain.Funnel;
 using SoulKg.Infrastructure.Crm;
@@ -8,15 +9,15 @@ namespace SoulKg.Web.Features.Deals;
 
 /// <summary>The filters of GET /deals and its CSV export.</summary>
 public sealed record DealListParameters(
-    Guid? StageId,
-    DealStatus? Status,
-    Guid? ClientId,
-    Guid? ResponsibleUserId,
-    Guid? TourId,
-    ClientSource? Source,
-    [Description("A tag of the deal's client")] string? Tag,
-    [Description("1–12: the month travel starts in")] int? TravelMonth,
-    [Description("Part of the title or client name, or at least 3 digits of the client's phone")] string? Search)
+    [property: FromQuery(Name = "stageId")] Guid? StageId,
+    [property: FromQuery(Name = "status")] DealStatus? Status,
+    [property: FromQuery(Name = "clientId")] Guid? ClientId,
+    [property: FromQuery(Name = "responsibleUserId")] Guid? ResponsibleUserId,
+    [property: FromQuery(Name = "tourId")] Guid? TourId,
+    [property: FromQuery(Name = "source")] ClientSource? Source,
+    [property: FromQuery(Name = "tag"), Description("A tag of the deal's client")] string? Tag,
+    [property: FromQuery(Name = "travelMonth"), Description("1–12: the month travel starts in")] int? TravelMonth,
+    [property: FromQuery(Name = "search"), Description("Part of the title or client name, or at least 3 digits of the client's phone")] string? Search)
 {
     public DealQuery ToQuery() => new()
     {

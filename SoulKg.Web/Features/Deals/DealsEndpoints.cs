@@ -20,7 +20,7 @@ public static class DealsEndpoints
             .ProducesValidationProblem();
         deals.MapGet("/export.csv", Export)
             .WithSummary("All deals matching the filter as CSV for Excel (UTF-8 with BOM, ';'-separated)")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesValidationProblem();
         deals.MapGet("/{id:guid}", GetAsync)
             .WithName("GetDeal")

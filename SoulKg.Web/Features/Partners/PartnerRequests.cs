@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
 using SoulKg.Domain;
 using SoulKg.Domain.Partners;
 using SoulKg.Infrastructure.Crm;
@@ -8,11 +9,11 @@ namespace SoulKg.Web.Features.Partners;
 
 /// <summary>The filters of GET /partners and its CSV export.</summary>
 public sealed record PartnerListParameters(
-    [Description("Part of the name or contact person")] string? Search,
-    PartnerType? Type,
-    [Description("A region the partner works in, e.g. Каракол")] string? Region,
-    [Description("ru, en or ky")] string? Language,
-    bool? IsActive)
+    [property: FromQuery(Name = "search"), Description("Part of the name or contact person")] string? Search,
+    [property: FromQuery(Name = "type")] PartnerType? Type,
+    [property: FromQuery(Name = "region"), Description("A region the partner works in, e.g. Каракол")] string? Region,
+    [property: FromQuery(Name = "language"), Description("ru, en or ky")] string? Language,
+    [property: FromQuery(Name = "isActive")] bool? IsActive)
 {
     public PartnerQuery ToQuery() => new() { Search = Search, Type = Type, Region = Region, Language = Language, IsActive = IsActive };
 }

@@ -20,7 +20,7 @@ public static class PartnersEndpoints
             .ProducesValidationProblem();
         partners.MapGet("/export.csv", Export)
             .WithSummary("All partners matching the filter as CSV for Excel (UTF-8 with BOM, ';'-separated)")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesValidationProblem();
         partners.MapGet("/{id:guid}", GetAsync)
             .WithName("GetPartner")

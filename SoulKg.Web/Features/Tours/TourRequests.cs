@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
 using SoulKg.Domain.Catalog;
 using SoulKg.Infrastructure.Crm;
 
@@ -7,12 +8,12 @@ namespace SoulKg.Web.Features.Tours;
 
 /// <summary>The filters of GET /tours and its CSV export.</summary>
 public sealed record TourListParameters(
-    [Description("Part of the Russian or English name")] string? Search,
-    [Description("Exact region, e.g. Иссык-Куль")] string? Region,
-    TourType? Type,
-    [Description("1–12: tours that run in this month")] int? Month,
-    [Description("Tours that take a group of this size")] int? GroupSize,
-    bool? IncludeArchived)
+    [property: FromQuery(Name = "search"), Description("Part of the Russian or English name")] string? Search,
+    [property: FromQuery(Name = "region"), Description("Exact region, e.g. Иссык-Куль")] string? Region,
+    [property: FromQuery(Name = "type")] TourType? Type,
+    [property: FromQuery(Name = "month"), Description("1–12: tours that run in this month")] int? Month,
+    [property: FromQuery(Name = "groupSize"), Description("Tours that take a group of this size")] int? GroupSize,
+    [property: FromQuery(Name = "includeArchived")] bool? IncludeArchived)
 {
     public TourQuery ToQuery() => new()
     {

@@ -23,7 +23,7 @@ public static class ToursEndpoints
             .ProducesValidationProblem();
         tours.MapGet("/export.csv", Export)
             .WithSummary("All tours matching the filter as CSV for Excel (UTF-8 with BOM, ';'-separated)")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesValidationProblem();
         tours.MapGet("/{id:guid}", GetAsync)
             .WithName("GetTour")
@@ -152,7 +152,7 @@ public static class ToursEndpoints
     /// a tourId other than the route's is refused rather than silently overridden.
     /// </summary>
     private static async Task<Results<CreatedAtRoute<DepartureItem>, ValidationProblem>> AddDepartureAsync(
-        Guid id, DepartureInput input, TourService tours, CancellationToken ct)
+        Guid id, DepartureInput input, TourService tours, HttpResponse response, CancellationToken ct)
     {
         if (input.TourId != id)
         {
@@ -160,9 +160,15 @@ public static class ToursEndpoints
         }
 
         var departure = await tours.AddDepartureAsync(input, ct);
+        response.SetETag(departure.Version);
         return TypedResults.CreatedAtRoute(departure, "GetTourDepartures", new { id });
     }
 
-    private static async Task<Ok<DepartureItem>> BookAsync(Guid id, BookSeatsInput input, TourService tours, CancellationToken ct) =>
-        TypedResults.Ok(await tours.BookSeatsAsync(id, input, ct));
+    /// <summary>200 with the departure, not 201: the booking has no address of its own, the seats left are what changed.</summary>
+    private static async Task<Ok<DepartureItem>> BookAsync(Guid id, BookSeatsInput input, TourService tours, HttpResponse response, CancellationToken ct)
+    {
+        var departure = await tours.BookSeatsAsync(id, input, ct);
+        response.SetETag(departure.Version);
+        return TypedResults.Ok(departure);
+    }
 }
