@@ -18,7 +18,7 @@ public static class ClientsEndpoints
         clients.MapGet("/", ListAsync)
             .WithSummary("Clients, newest first, filtered and paged by cursor")
             .ProducesValidationProblem();
-        clients.MapGet("/export.csv", ExportAsync)
+        clients.MapGet("/export.csv", Export)
             .WithSummary("All clients matching the filter as CSV for Excel (UTF-8 with BOM, ';'-separated)")
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesValidationProblem();
@@ -54,7 +54,7 @@ public static class ClientsEndpoints
         [AsParameters] ClientListParameters filter, [AsParameters] PageQuery page, ClientService clients, CancellationToken ct) =>
         TypedResults.Ok(await clients.ListAsync(filter.ToQuery(), page.Cursor, page.Limit, ct));
 
-    private static PushStreamHttpResult ExportAsync(
+    private static PushStreamHttpResult Export(
         [AsParameters] ClientListParameters filter, ClientService clients, TimeProvider clock, CancellationToken ct)
     {
         var query = filter.ToQuery();
