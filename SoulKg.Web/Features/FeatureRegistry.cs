@@ -1,6 +1,12 @@
 using SoulKg.Web.Features.Audit;
 using SoulKg.Web.Features.Auth;
 using SoulKg.Web.Features.Users;
+using SoulKg.Web.Features.Clients;
+using SoulKg.Web.Features.Deals;
+using SoulKg.Web.Features.Funnel;
+using SoulKg.Web.Features.Partners;
+using SoulKg.Web.Features.Tours;
+using SoulKg.Web.Infrastructure;
 
 namespace SoulKg.Web.Features;
 
@@ -11,6 +17,8 @@ public static class FeatureRegistry
     {
         services.AddScoped<UsersService>();
         services.AddScoped<AuditService>();
+        services.AddSoulKgApiJson();
+        services.AddSoulKgApiExamples();
         return services;
     }
 
@@ -19,6 +27,11 @@ public static class FeatureRegistry
         api.MapAuthEndpoints();
         api.MapUsersEndpoints();
         api.MapAuditEndpoints();
+        api.MapClientsEndpoints();
+        api.MapDealsEndpoints();
+        api.MapFunnelEndpoints();
+        api.MapToursEndpoints();
+        api.MapPartnersEndpoints();
         return api;
     }
 }
