@@ -26,8 +26,12 @@ public sealed class ValidationFilter : IEndpointFilter
             var result = await validator.ValidateAsync(new ValidationContext<object>(argument), context.HttpContext.RequestAborted);
             if (!result.IsValid)
             {
+                // Field names as the JSON body spells them (camelCase), like the services' own errors.
+                var errors = result.Errors
+                    .GroupBy(e => CamelCase(e.PropertyName))
+                    .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
                 return TypedResults.ValidationProblem(
-                    result.ToDictionary(),
+                    errors,
                     title: "Проверьте поля запроса",
                     detail: string.Join(" ", result.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}")));
             }
@@ -35,4 +39,7 @@ public sealed class ValidationFilter : IEndpointFilter
 
         return await next(context);
     }
+
+    private static string CamelCase(string path) =>
+        string.Join('.', path.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
 }
