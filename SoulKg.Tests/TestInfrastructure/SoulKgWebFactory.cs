@@ -127,6 +127,18 @@ public class SoulKgWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
         (await users.UpdateSecurityStampAsync(user!)).Succeeded.ShouldBeTrue();
     }
 
+    /// <summary>Changes a member's role directly in the database, as a role change by an admin would.</summary>
+    public async Task ChangeRoleAsync(TestAccount account, OrgRole role)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        services.GetRequiredService<OrgContext>().SetSystem(account.OrgId);
+        var db = services.GetRequiredService<SoulKgDbContext>();
+        var membership = await db.Memberships.SingleAsync(m => m.UserId == account.UserId);
+        membership.Role = role;
+        await db.SaveChangesAsync();
+    }
+
     public async Task<TokenPair> GetTokenAsync(TestAccount account)
     {
         using var client = CreateClient();
