@@ -1,4 +1,5 @@
 using Npgsql;
+using SoulKg.Domain.Tenancy;
 using SoulKg.Tests.TestInfrastructure;
 
 namespace SoulKg.Tests.Integration;
@@ -60,7 +61,7 @@ public sealed class TenancyFixture : SoulKgWebFactory
     {
         await base.InitializeAsync();
         OrgA = await CreateOrgAsync("Организация А");
-        await CreateUserAsync(OrgA, Domain.Tenancy.OrgRole.Sales);
+        await CreateUserAsync(OrgA, OrgRole.Sales);
         OrgB = await CreateOrgAsync("Организация Б");
         OrgTables = await ReadOrgTablesAsync(Database.AdminConnectionString);
         SeedFailures = await SeedEmptyTablesAsync();
