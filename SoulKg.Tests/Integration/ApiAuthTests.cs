@@ -142,6 +142,23 @@ public sealed class ApiAuthTests(SoulKgWebFactory app) : IClassFixture<SoulKgWeb
     }
 
     [Fact]
+    public async Task RefreshTokenRedeemedConcurrentlyIsHonouredOnlyOnce()
+    {
+        var owner = await app.CreateOrgAsync();
+        var tokens = await app.GetTokenAsync(owner);
+        using var client = app.CreateClient();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            client.PostAsJsonAsync("/api/v1/auth/refresh", new RefreshRequest(tokens.RefreshToken), Ct)));
+
+        responses.Count(r => r.StatusCode == HttpStatusCode.OK).ShouldBe(1);
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task UnknownRefreshTokenAnswers401Problem()
     {
         using var client = app.CreateClient();
