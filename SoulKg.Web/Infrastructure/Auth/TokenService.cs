@@ -71,8 +71,15 @@ public sealed class TokenService(
             return null;
         }
 
-        stored.RevokedAt = now;
-        await db.SaveChangesAsync(cancellationToken);
+        // Claim the token atomically: of concurrent requests with the same token only one wins; the others count as reuse.
+        var claimed = await db.RefreshTokens.Where(t => t.Id == stored.Id && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+        if (claimed == 0)
+        {
+            await RevokeAllAsync(stored.UserId, cancellationToken);
+            return null;
+        }
+
         return stored;
     }
 
