@@ -14,7 +14,7 @@ public sealed class MeBenchmark : IBenchmark
 
     public string Summary => "GET /api/v1/me in concurrent loops with one user's JWT";
 
-    public string Usage => HttpLoadOptions.Usage + """
+    public string Usage => HttpLoadOptions.Usage + "\n" + """
                    --email E          user to sign in as (default sales@soulkg.demo)
                    --password P       their password (default Demo123!)
         """;
