@@ -5,6 +5,7 @@ using Severity = MudBlazor.Severity;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.Localization;
 using MudBlazor;
 using SoulKg.Domain;
@@ -152,6 +153,14 @@ public partial class CrmComponent : ComponentBase
 
         return all.Errors.Select(e => e.ErrorMessage).Where(m => !shown.Contains(m)).Distinct().ToList();
     }
+
+    /// <summary>
+    /// Enter submits a dialog. MudForm renders its own form with a disabled submit button, which blocks the browser's
+    /// implicit submission, so the dialog listens for the key itself; fields where Enter means something else
+    /// (text areas, selects, pickers) sit in a wrapper that stops the key from reaching this handler.
+    /// </summary>
+    protected static Func<KeyboardEventArgs, Task> SubmitOnEnter(Func<Task> submit) =>
+        e => e is { Key: "Enter", ShiftKey: false, CtrlKey: false, AltKey: false, Repeat: false } ? submit() : Task.CompletedTask;
 
     protected static readonly DialogOptions DialogOptions = new()
     {
