@@ -45,9 +45,11 @@ public sealed class OutboxDispatcher(
     IOptions<OutboxOptions> options,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
-    private readonly string _instance = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..60];
+    private readonly string _instance = Truncate($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}", 100);
     private readonly ConcurrentDictionary<Guid, byte> _dirty = new();
     private readonly SemaphoreSlim _wake = new(0);
+
+    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
