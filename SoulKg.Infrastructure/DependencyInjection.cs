@@ -19,8 +19,9 @@ public static class InfrastructureDependencyInjection
     public static IHostApplicationBuilder AddSoulKgInfrastructure(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        var connectionString = builder.Configuration.GetConnectionString("Default")
-            ?? throw new InvalidOperationException("ConnectionStrings:Default is not set. scripts/run.sh sets it; see README, Configuration.");
+        var connectionString = builder.Configuration.GetConnectionString("Default") is { Length: > 0 } configured
+            ? configured
+            : throw new InvalidOperationException("ConnectionStrings:Default is not set. scripts/run.sh sets it; see README, Configuration.");
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());

@@ -4,6 +4,7 @@ using System.Threading.RateLimiting;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
@@ -147,6 +148,10 @@ public static class WebDependencyInjection
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
         services.AddHealthChecks().AddDbContextCheck<SoulKgDbContext>("database", tags: ["ready"]);
         services.AddHttpContextAccessor();
+        // Keys for cookies and anti-forgery survive restarts and are shared by instances using the same data folder.
+        services.AddDataProtection()
+            .SetApplicationName("SoulKg")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(DataPath.Get(builder.Configuration), "keys")));
 
         services.AddSoulKgFeatures();
         return builder;
@@ -175,8 +180,9 @@ public static class WebDependencyInjection
         }
 
         app.UseRequestLocalization();
-        app.UseRateLimiter();
         app.UseAuthentication();
+        // After authentication, so the API limit is counted per user (not per shared IP).
+        app.UseRateLimiter();
         app.UseMiddleware<OrgContextMiddleware>();
         app.UseAuthorization();
         app.UseAntiforgery();

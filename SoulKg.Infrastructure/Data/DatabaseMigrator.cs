@@ -15,9 +15,10 @@ public sealed partial class DatabaseMigrator(IConfiguration configuration, ILogg
 {
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
-        var appConnection = configuration.GetConnectionString("Default")
-            ?? throw new InvalidOperationException("ConnectionStrings:Default is not set.");
-        var ownerConnection = configuration.GetConnectionString("Owner") ?? appConnection;
+        var appConnection = configuration.GetConnectionString("Default") is { Length: > 0 } app
+            ? app
+            : throw new InvalidOperationException("ConnectionStrings:Default is not set.");
+        var ownerConnection = configuration.GetConnectionString("Owner") is { Length: > 0 } owner ? owner : appConnection;
 
         await using (var db = new SoulKgDbContext(NpgsqlOptions.For(ownerConnection), new OrgContext()))
         {
