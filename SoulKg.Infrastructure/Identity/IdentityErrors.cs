@@ -13,9 +13,9 @@ public static class IdentityErrors
     public static string FieldOf(string code) =>
         code switch
         {
-            _ when code.StartsWith("Password", StringComparison.Ordinal) => "Password",
-            _ when code.Contains("Email", StringComparison.Ordinal) => "Email",
-            _ when code.Contains("UserName", StringComparison.Ordinal) => "Email",
-            _ => "General",
+            _ when code.StartsWith("Password", StringComparison.Ordinal) => "password",
+            _ when code.Contains("Email", StringComparison.Ordinal) => "email",
+            _ when code.Contains("UserName", StringComparison.Ordinal) => "email",
+            _ => "general",
         };
 }

@@ -24,7 +24,7 @@ public sealed class SignUpService(
     {
         if (await users.FindByEmailAsync(request.Email) is not null)
         {
-            return Fail(nameof(request.Email), "Этот e-mail уже зарегистрирован.");
+            return Fail("email", "Этот e-mail уже зарегистрирован.");
         }
 
         var organization = new Organization { Name = request.OrganizationName.Trim(), CreatedAt = clock.GetUtcNow() };

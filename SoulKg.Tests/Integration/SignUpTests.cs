@@ -51,7 +51,7 @@ public sealed class SignUpTests(SoulKgWebFactory app) : IClassFixture<SoulKgWebF
         using var response = await client.PostAsJsonAsync("/api/v1/auth/signup", NewBody() with { Email = existing.Email }, Ct);
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
-        problem.ErrorFields().ShouldBe(["Email"]);
+        problem.ErrorFields().ShouldBe(["email"]);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class SignUpTests(SoulKgWebFactory app) : IClassFixture<SoulKgWebF
         using var response = await client.PostAsJsonAsync("/api/v1/auth/signup", body, Ct);
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
-        problem.ErrorFields().ShouldBe(["Password"]);
+        problem.ErrorFields().ShouldBe(["password"]);
         var admin = app.Database.AdminConnectionString;
         (await Sql.ScalarAsync<long>(admin, "SELECT count(*) FROM organizations WHERE name = @n", ("n", body.OrganizationName))).ShouldBe(0);
         (await Sql.ScalarAsync<long>(admin, "SELECT count(*) FROM users WHERE email = @e", ("e", body.Email))).ShouldBe(0);
@@ -79,7 +79,7 @@ public sealed class SignUpTests(SoulKgWebFactory app) : IClassFixture<SoulKgWebF
 
         using var response = await client.PostAsJsonAsync("/api/v1/auth/signup", NewBody() with { Password = "Ab1" }, Ct);
 
-        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).ErrorFields().ShouldBe(["Password"]);
+        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).ErrorFields().ShouldBe(["password"]);
     }
 
     [Theory]
@@ -99,7 +99,7 @@ public sealed class SignUpTests(SoulKgWebFactory app) : IClassFixture<SoulKgWebF
 
         using var response = await client.PostAsJsonAsync("/api/v1/auth/signup", body, Ct);
 
-        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).ErrorFields().ShouldContain(field);
+        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).ErrorFields().ShouldContain(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(field));
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class SignUpTests(SoulKgWebFactory app) : IClassFixture<SoulKgWebF
 
         using var response = await client.PostAsJsonAsync("/api/v1/auth/signup", NewBody() with { Culture = "de" }, Ct);
 
-        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).ErrorFields().ShouldBe(["Culture"]);
+        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).ErrorFields().ShouldBe(["culture"]);
     }
 
     private static SignUpBody NewBody() =>

@@ -33,7 +33,7 @@ public sealed record OrgTable(string Name, IReadOnlyList<CatalogueColumn> Column
             { TypeName: "json" or "jsonb" } => "'{}'",
             { TypeName: "bytea" } => @"'\x00'",
             { Category: "S" } => $"left(md5(random()::text), {Math.Min(column.MaxLength ?? 16, 16)})",
-            { Category: "N" } => "0",
+            { Category: "N" } => "1", // 1, not 0: satisfies the usual positive CHECKs (seats > 0, group_min >= 1)
             { Category: "B" } => "false",
             { Category: "D" } => "now()",
             { Category: "T" } => "'0'",
