@@ -33,3 +33,6 @@ GRANT CONNECT, TEMPORARY ON DATABASE soulkg TO soulkg_app;
 -- Available to later migrations (trigram search, case-insensitive text), as in the dev cluster.
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE EXTENSION IF NOT EXISTS citext;
+-- Lets the trigram indexes serve LIKE/ILIKE under row-level security (docs/runbook.md, section 3).
+ALTER FUNCTION pg_catalog.textlike(text, text) LEAKPROOF;
+ALTER FUNCTION pg_catalog.texticlike(text, text) LEAKPROOF;
