@@ -18,13 +18,14 @@ public sealed record HttpLoadOptions(Uri BaseUrl, int Concurrency, TimeSpan Dura
                    --allow-remote     allow a --url that is not on this machine (loopback only by default)
         """;
 
-    public static HttpLoadOptions From(BenchmarkArgs args)
+    /// <summary><paramref name="defaultDuration"/>: the measured seconds when <c>--duration</c> is not given.</summary>
+    public static HttpLoadOptions From(BenchmarkArgs args, int defaultDuration = 20)
     {
         var url = args.GetBaseUrl("url", "http://127.0.0.1:5080");
         var options = new HttpLoadOptions(
             url,
             args.GetInt("concurrency", 50, 1, 1024),
-            TimeSpan.FromSeconds(args.GetInt("duration", 20, 1, 600)),
+            TimeSpan.FromSeconds(args.GetInt("duration", defaultDuration, 1, 600)),
             TimeSpan.FromSeconds(args.GetInt("warmup", 3, 0, 60)));
         if (!args.GetFlag("allow-remote") && !IsLoopback(url))
         {

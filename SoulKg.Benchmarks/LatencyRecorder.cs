@@ -80,12 +80,17 @@ public sealed record LatencySummary(
     public double RequestsPerSecond => Window <= TimeSpan.Zero ? 0 : (Succeeded + Failed) / Window.TotalSeconds;
 
     /// <summary>e.g. <c>me: 41234 requests in 20.0 s = 2061.7 req/s | p50 18.20 ms | p95 39.01 ms | p99 55.40 ms | max 120.3 ms | errors 0</c>.</summary>
-    public string ToLine(string name)
+    /// <remarks>
+    /// <paramref name="unit"/> names what one latency sample is ("requests", or "ops" when one operation is several
+    /// requests); the rate is "req/s" or "ops/s" accordingly.
+    /// </remarks>
+    public string ToLine(string name, string unit = "requests")
     {
+        var rate = unit == "requests" ? "req/s" : unit + "/s";
         var errors = Failed == 0
             ? "errors 0"
             : $"errors {Failed} ({string.Join(", ", Failures.OrderByDescending(f => f.Value).Select(f => $"{f.Key}: {f.Value}"))})";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{name}: {Succeeded + Failed} requests in {Window.TotalSeconds:0.0} s = {RequestsPerSecond:0.0} req/s | p50 {P50Milliseconds:0.00} ms | p95 {P95Milliseconds:0.00} ms | p99 {P99Milliseconds:0.00} ms | max {MaxMilliseconds:0.0} ms | {errors}");
+            $"{name}: {Succeeded + Failed} {unit} in {Window.TotalSeconds:0.0} s = {RequestsPerSecond:0.0} {rate} | p50 {P50Milliseconds:0.00} ms | p95 {P95Milliseconds:0.00} ms | p99 {P99Milliseconds:0.00} ms | max {MaxMilliseconds:0.0} ms | {errors}");
     }
 }

@@ -12,6 +12,7 @@ public static class Program
     private static readonly IBenchmark[] All =
     [
         new MeBenchmark(),
+        new CrmBenchmark(),
     ];
 
     public static async Task<int> Main(string[] args)
