@@ -121,6 +121,9 @@ internal sealed class DealConfiguration : IEntityTypeConfiguration<Deal>
         b.HasOne<FunnelStage>().WithMany().HasForeignKey(d => d.StageId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<LostReason>().WithMany().HasForeignKey(d => d.LostReasonId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(d => new { d.OrgId, d.Status, d.StageId, d.SortOrder });
+        // Deal lists (API, grids) are newest first within a stage: the scan stops after one page.
+        b.HasIndex(d => new { d.OrgId, d.StageId, d.CreatedAt, d.Id }).IsDescending(false, false, true, true);
+        b.HasIndex(d => new { d.OrgId, d.CreatedAt, d.Id }).IsDescending(false, true, true);
         b.HasIndex(d => d.ClientId);
     }
 }

@@ -1348,6 +1348,14 @@ namespace SoulKg.Infrastructure.Data.Migrations
                     b.HasIndex("StageId")
                         .HasDatabaseName("ix_deals_stage_id");
 
+                    b.HasIndex("OrgId", "CreatedAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_deals_org_id_created_at_id");
+
+                    b.HasIndex("OrgId", "StageId", "CreatedAt", "Id")
+                        .IsDescending(false, false, true, true)
+                        .HasDatabaseName("ix_deals_org_id_stage_id_created_at_id");
+
                     b.HasIndex("OrgId", "Status", "StageId", "SortOrder")
                         .HasDatabaseName("ix_deals_org_id_status_stage_id_sort_order");
 
