@@ -223,7 +223,8 @@ public sealed class ConversationService(IDbContextFactory<SoulKgDbContext> facto
         await using var db = await factory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // The row lock makes the holder check and the enqueue one step: a takeover either happened before it, or waits.
-        var conversation = await db.Conversations.FromSql($"SELECT * FROM conversations WHERE id = {conversationId} FOR UPDATE").FirstOrDefaultAsync(ct)
+        // xmin is the row version; "*" leaves out system columns, so it is named.
+        var conversation = await db.Conversations.FromSql($"SELECT *, xmin FROM conversations WHERE id = {conversationId} FOR UPDATE").FirstOrDefaultAsync(ct)
             ?? throw DomainException.NotFound("id", "Чат не найден.");
         check(conversation);
         var now = clock.GetUtcNow();
@@ -258,7 +259,7 @@ public sealed class ConversationService(IDbContextFactory<SoulKgDbContext> facto
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             // Two operators clicking "take" at once: the second waits for the first's row lock, then sees it taken.
-            var conversation = await db.Conversations.FromSql($"SELECT * FROM conversations WHERE id = {conversationId} FOR UPDATE").FirstOrDefaultAsync(ct)
+            var conversation = await db.Conversations.FromSql($"SELECT *, xmin FROM conversations WHERE id = {conversationId} FOR UPDATE").FirstOrDefaultAsync(ct)
                 ?? throw DomainException.NotFound("id", "Чат не найден.");
             if (expectedVersion is { } v && v != conversation.Version)
             {

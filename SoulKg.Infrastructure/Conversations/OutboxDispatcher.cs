@@ -45,7 +45,7 @@ public sealed class OutboxDispatcher(
     IOptions<OutboxOptions> options,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
-    private readonly string _instance = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..60];
+    private readonly string _instance = Truncate($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}", 60);
     private readonly ConcurrentDictionary<Guid, byte> _dirty = new();
     private readonly SemaphoreSlim _wake = new(0);
 
@@ -99,6 +99,9 @@ public sealed class OutboxDispatcher(
             }
         }
     }
+
+    // locked_by is 100 characters; a short host name makes the id shorter than the cut, so cut only what is longer.
+    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 
     /// <summary>Sends what is due for one organisation; returns how many entries it handled.</summary>
     public async Task<int> DrainOrgAsync(Guid orgId, CancellationToken ct)
