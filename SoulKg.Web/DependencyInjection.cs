@@ -197,6 +197,7 @@ public static class WebDependencyInjection
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapSoulKgFeatures();
+        app.MapSoulKgHubs();
         return app;
     }
 }
