@@ -1,3 +1,4 @@
+using SoulKg.Infrastructure.Conversations;
 using SoulKg.Web.Features.Auth;
 using SoulKg.Web.Features.Inbox;
 using SoulKg.Web.Hubs;
@@ -9,6 +10,7 @@ public static class FeatureRegistry
 {
     public static IServiceCollection AddSoulKgFeatures(this IServiceCollection services)
     {
+        services.AddScoped<CannedReplyService>();
         services.AddSignalR();
         services.AddSingleton<InboxHubBridge>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxHubBridge>());
