@@ -148,7 +148,7 @@ public static class WebDependencyInjection
         services.AddHealthChecks().AddDbContextCheck<SoulKgDbContext>("database", tags: ["ready"]);
         services.AddHttpContextAccessor();
 
-        services.AddSoulKgFeatures();
+        builder.AddSoulKgFeatures();
         return builder;
     }
 

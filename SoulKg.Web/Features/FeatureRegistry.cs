@@ -1,6 +1,7 @@
 using SoulKg.Infrastructure.Conversations;
 using SoulKg.Web.Features.Auth;
 using SoulKg.Web.Features.Inbox;
+using SoulKg.Web.Features.Inbox.Dev;
 using SoulKg.Web.Hubs;
 
 namespace SoulKg.Web.Features;
@@ -17,6 +18,18 @@ public static class FeatureRegistry
         return services;
     }
 
+    /// <summary>Registrations that depend on the environment or configuration.</summary>
+    public static IHostApplicationBuilder AddSoulKgFeatures(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSoulKgFeatures();
+        if (InboxDevTools.Enabled(builder.Configuration, builder.Environment))
+        {
+            builder.Services.AddInboxDevTools();
+        }
+
+        return builder;
+    }
+
     public static RouteGroupBuilder MapSoulKgFeatures(this RouteGroupBuilder api)
     {
         api.MapAuthEndpoints();
@@ -24,10 +37,15 @@ public static class FeatureRegistry
         return api;
     }
 
-    /// <summary>Endpoints outside /api/v1: SignalR hubs.</summary>
+    /// <summary>Endpoints outside /api/v1: SignalR hubs (and the inbox dev tools when switched on).</summary>
     public static WebApplication MapSoulKgHubs(this WebApplication app)
     {
         app.MapHub<InboxHub>(InboxHub.Path);
+        if (InboxDevTools.Enabled(app.Configuration, app.Environment))
+        {
+            app.MapInboxDevTools();
+        }
+
         return app;
     }
 }
