@@ -153,7 +153,7 @@ public static class WebDependencyInjection
             .SetApplicationName("SoulKg")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(DataPath.Get(builder.Configuration), "keys")));
 
-        services.AddSoulKgFeatures();
+        builder.AddSoulKgFeatures();
         return builder;
     }
 
@@ -203,6 +203,7 @@ public static class WebDependencyInjection
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapSoulKgFeatures();
+        app.MapSoulKgHubs();
         return app;
     }
 }

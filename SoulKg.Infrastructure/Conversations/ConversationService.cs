@@ -29,7 +29,8 @@ public sealed record InboxQuery
 
 public sealed record ConversationItem(
     Guid Id, Guid ChannelId, Guid ClientId, string ClientName, string? ClientPhone, bool IsGroup, string? Title, Holder Holder, Guid? HolderUserId,
-    string? HolderName, DateTimeOffset LastMessageAt, string? LastMessagePreview, int UnreadCount, Guid? DealId, Guid? StageId, string? StageName, uint Version);
+    string? HolderName, DateTimeOffset LastMessageAt, string? LastMessagePreview, int UnreadCount, Guid? DealId, Guid? StageId, string? StageName, uint Version,
+    string? HolderReason = null);
 
 public sealed record MessageItem(
     Guid Id, Guid ConversationId, MessageDirection Direction, MessageAuthor Author, Guid? AuthorUserId, string? AuthorName, string Text,
@@ -102,6 +103,26 @@ public sealed class ConversationService(IDbContextFactory<SoulKgDbContext> facto
 
         var rows = await messages.OrderByDescending(m => m.SentAt).ThenByDescending(m => m.Id).Take(Math.Clamp(limit, 1, 500)).ToListAsync(ct);
         return rows.Select(ToItem).ToList();
+    }
+
+    /// <summary>
+    /// A window of the history counted from the newest message: skips the newest <paramref name="skip"/>, then returns up to
+    /// <paramref name="take"/> older ones, newest first. Lets a virtualised view jump anywhere in a long chat with one query.
+    /// </summary>
+    public async Task<IReadOnlyList<MessageItem>> MessageWindowAsync(Guid conversationId, int skip, int take, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var rows = await db.Messages.AsNoTracking().Where(m => m.ConversationId == conversationId)
+            .OrderByDescending(m => m.SentAt).ThenByDescending(m => m.Id).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
+        return rows.Select(ToItem).ToList();
+    }
+
+    /// <summary>Unread client messages in the chats I hold, for the browser title badge.</summary>
+    public async Task<int> MyUnreadAsync(CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var me = org.UserId;
+        return await db.Conversations.Where(c => c.Holder == Holder.Human && c.HolderUserId == me).SumAsync(c => c.UnreadCount, ct);
     }
 
     public async Task<int> MessageCountAsync(Guid conversationId, CancellationToken ct = default)
@@ -198,6 +219,54 @@ public sealed class ConversationService(IDbContextFactory<SoulKgDbContext> facto
     public Task<ConversationItem> RequestHumanAsync(Guid conversationId, string reason, CancellationToken ct = default) =>
         ChangeHolderAsync(conversationId, null, (c, now) => HolderRules.RequestHuman(c, reason, now, Actor()), ct);
 
+    /// <summary>
+    /// Gives chats back to the agent when their operator went quiet: the client wrote after the operator's last sign of
+    /// life (their last reply, or the takeover if that came later) and that sign is older than <paramref name="idle"/>.
+    /// Works on the organisation of the current <see cref="OrgContext"/>; a scheduled job calls it per organisation.
+    /// </summary>
+    public async Task<int> ReturnIdleChatsAsync(TimeSpan idle, CancellationToken ct = default)
+    {
+        var cutoff = clock.GetUtcNow() - idle;
+        List<Guid> candidates;
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            candidates = await db.Conversations.AsNoTracking()
+                .Where(c => c.Holder == Holder.Human && c.LastInboundAt != null)
+                .Where(c => (c.LastHumanReplyAt != null && c.LastHumanReplyAt > c.HolderSince ? c.LastHumanReplyAt.Value : c.HolderSince) < cutoff)
+                .Where(c => c.LastInboundAt > (c.LastHumanReplyAt != null && c.LastHumanReplyAt > c.HolderSince ? c.LastHumanReplyAt.Value : c.HolderSince))
+                .Select(c => c.Id).ToListAsync(ct);
+        }
+
+        var reason = $"Оператор не отвечал {Math.Round(idle.TotalHours, 1)} ч — чат возвращён агенту";
+        var returned = 0;
+        foreach (var id in candidates)
+        {
+            try
+            {
+                await ChangeHolderAsync(id, null, (c, now) =>
+                {
+                    var lastSign = c.LastHumanReplyAt is { } reply && reply > c.HolderSince ? reply : c.HolderSince;
+                    if (c.Holder != Holder.Human || lastSign >= cutoff || c.LastInboundAt is not { } inbound || inbound <= lastSign)
+                    {
+                        throw DomainException.Conflict("holder", "The operator answered meanwhile.");
+                    }
+
+                    var change = HolderRules.HandBack(c, c.HolderUserId ?? Guid.Empty, canOverride: true, now, Actor());
+                    change.Reason = reason;
+                    c.HolderReason = reason;
+                    return change;
+                }, ct);
+                returned++;
+            }
+            catch (DomainException)
+            {
+                // Someone acted on the chat between the scan and the lock: leave it.
+            }
+        }
+
+        return returned;
+    }
+
     /// <summary>Sends a failed message again (a new outbox attempt with the same idempotency key).</summary>
     public async Task RetryAsync(Guid messageId, CancellationToken ct = default)
     {
@@ -223,7 +292,8 @@ public sealed class ConversationService(IDbContextFactory<SoulKgDbContext> facto
         await using var db = await factory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // The row lock makes the holder check and the enqueue one step: a takeover either happened before it, or waits.
-        var conversation = await db.Conversations.FromSql($"SELECT * FROM conversations WHERE id = {conversationId} FOR UPDATE").FirstOrDefaultAsync(ct)
+        // xmin is the row version; "*" leaves out system columns, so it is named.
+        var conversation = await db.Conversations.FromSql($"SELECT *, xmin FROM conversations WHERE id = {conversationId} FOR UPDATE").FirstOrDefaultAsync(ct)
             ?? throw DomainException.NotFound("id", "Чат не найден.");
         check(conversation);
         var now = clock.GetUtcNow();
@@ -258,7 +328,7 @@ public sealed class ConversationService(IDbContextFactory<SoulKgDbContext> facto
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             // Two operators clicking "take" at once: the second waits for the first's row lock, then sees it taken.
-            var conversation = await db.Conversations.FromSql($"SELECT * FROM conversations WHERE id = {conversationId} FOR UPDATE").FirstOrDefaultAsync(ct)
+            var conversation = await db.Conversations.FromSql($"SELECT *, xmin FROM conversations WHERE id = {conversationId} FOR UPDATE").FirstOrDefaultAsync(ct)
                 ?? throw DomainException.NotFound("id", "Чат не найден.");
             if (expectedVersion is { } v && v != conversation.Version)
             {
@@ -324,7 +394,7 @@ public sealed class ConversationService(IDbContextFactory<SoulKgDbContext> facto
             c.LastMessageAt, c.LastMessagePreview, c.UnreadCount,
             deal == null ? null : deal.Id, deal == null ? null : deal.StageId,
             deal == null ? null : db.FunnelStages.Where(s => s.Id == deal.StageId).Select(s => s.Name).FirstOrDefault(),
-            c.Version);
+            c.Version, c.HolderReason);
 
     private StageActor Actor() => Actors.Current(org);
 

@@ -7,6 +7,10 @@ using SoulKg.Web.Features.Funnel;
 using SoulKg.Web.Features.Partners;
 using SoulKg.Web.Features.Tours;
 using SoulKg.Web.Infrastructure;
+using SoulKg.Infrastructure.Conversations;
+using SoulKg.Web.Features.Inbox;
+using SoulKg.Web.Features.Inbox.Dev;
+using SoulKg.Web.Hubs;
 
 namespace SoulKg.Web.Features;
 
@@ -19,7 +23,23 @@ public static class FeatureRegistry
         services.AddScoped<AuditService>();
         services.AddSoulKgApiJson();
         services.AddSoulKgApiExamples();
+        services.AddScoped<CannedReplyService>();
+        services.AddSignalR();
+        services.AddSingleton<InboxHubBridge>();
+        services.AddHostedService(sp => sp.GetRequiredService<InboxHubBridge>());
         return services;
+    }
+
+    /// <summary>Registrations that depend on the environment or configuration.</summary>
+    public static IHostApplicationBuilder AddSoulKgFeatures(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSoulKgFeatures();
+        if (InboxDevTools.Enabled(builder.Configuration, builder.Environment))
+        {
+            builder.Services.AddInboxDevTools();
+        }
+
+        return builder;
     }
 
     public static RouteGroupBuilder MapSoulKgFeatures(this RouteGroupBuilder api)
@@ -32,6 +52,19 @@ public static class FeatureRegistry
         api.MapFunnelEndpoints();
         api.MapToursEndpoints();
         api.MapPartnersEndpoints();
+        api.MapInboxEndpoints();
         return api;
+    }
+
+    /// <summary>Endpoints outside /api/v1: SignalR hubs (and the inbox dev tools when switched on).</summary>
+    public static WebApplication MapSoulKgHubs(this WebApplication app)
+    {
+        app.MapHub<InboxHub>(InboxHub.Path);
+        if (InboxDevTools.Enabled(app.Configuration, app.Environment))
+        {
+            app.MapInboxDevTools();
+        }
+
+        return app;
     }
 }

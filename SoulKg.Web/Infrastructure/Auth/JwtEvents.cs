@@ -11,6 +11,18 @@ namespace SoulKg.Web.Infrastructure.Auth;
 /// </summary>
 public sealed class JwtEvents : JwtBearerEvents
 {
+    /// <summary>Browsers cannot put headers on a WebSocket, so SignalR sends the token as <c>access_token</c>: accepted for hubs only.</summary>
+    public override Task MessageReceived(MessageReceivedContext context)
+    {
+        if (context.HttpContext.Request.Path.StartsWithSegments("/hubs")
+            && context.Request.Query.TryGetValue("access_token", out var token) && !string.IsNullOrEmpty(token))
+        {
+            context.Token = token;
+        }
+
+        return Task.CompletedTask;
+    }
+
     public override async Task TokenValidated(TokenValidatedContext context)
     {
         var principal = context.Principal!;
