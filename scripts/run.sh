@@ -39,6 +39,8 @@ export ASPNETCORE_ENVIRONMENT=Development
 export ASPNETCORE_URLS=$URL
 export SoulKg__DataPath=$REPO/.data/app
 export WhatsApp__Mode=Sandbox
+# Until the WhatsApp sandbox adapter lands, the dev echo gateway "sends" sandbox messages and acks them, so the inbox demo shows ticks.
+export Inbox__EchoGateway=true
 mkdir -p "$SoulKg__DataPath"
 
 # Run from the project folder (as `dotnet run` does) so appsettings*.json and wwwroot are found.
