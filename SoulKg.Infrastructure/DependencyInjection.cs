@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using SoulKg.Infrastructure.Board;
 using SoulKg.Infrastructure.Crm;
 using SoulKg.Infrastructure.Data;
 using SoulKg.Infrastructure.Data.Interceptors;
@@ -66,6 +67,7 @@ public static class InfrastructureDependencyInjection
         services.AddSingleton<ChangeListener>();
         services.AddHostedService(sp => sp.GetRequiredService<ChangeListener>());
         services.AddScoped<ChangeLogService>();
+        services.AddScoped<BoardService>();
         services.AddScoped<ClientService>();
         services.AddScoped<DealService>();
         services.AddScoped<DealStageService>();
