@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using SoulKg.Infrastructure.Conversations;
+using SoulKg.Infrastructure.Board;
 using SoulKg.Infrastructure.Crm;
 using SoulKg.Infrastructure.Data;
 using SoulKg.Infrastructure.Data.Interceptors;
@@ -80,6 +81,7 @@ public static class InfrastructureDependencyInjection
         services.AddHostedService(sp => sp.GetRequiredService<InboundRetryWorker>());
         services.AddScoped<ConversationService>();
         services.AddScoped<ChannelService>();
+        services.AddScoped<BoardService>();
         services.AddScoped<ClientService>();
         services.AddScoped<DealService>();
         services.AddScoped<DealStageService>();

@@ -63,6 +63,17 @@ public sealed class DealStageService(IDbContextFactory<SoulKgDbContext> factory,
 
         var after = neighbours.FirstOrDefault(n => n.Id == afterDealId)?.SortOrder;
         var before = neighbours.FirstOrDefault(n => n.Id == beforeDealId)?.SortOrder;
+        if (after is { } low && before is { } high && !(low < (low + high) / 2 && (low + high) / 2 < high))
+        {
+            // No room between the neighbours (imported deals all share one position, or halving ran out of precision).
+            await RenumberColumnAsync(db, deal.StageId, deal.Status, ct);
+            await db.Entry(deal).ReloadAsync(ct);
+            var renumbered = await db.Deals.AsNoTracking().Where(d => d.Id == afterDealId || d.Id == beforeDealId)
+                .Select(d => new { d.Id, d.SortOrder }).ToListAsync(ct);
+            after = renumbered.FirstOrDefault(n => n.Id == afterDealId)?.SortOrder;
+            before = renumbered.FirstOrDefault(n => n.Id == beforeDealId)?.SortOrder;
+        }
+
         deal.SortOrder = (after, before) switch
         {
             ({ } a, { } b) => (a + b) / 2,
@@ -70,9 +81,25 @@ public sealed class DealStageService(IDbContextFactory<SoulKgDbContext> factory,
             (null, { } b) => b - 1,
             _ => deal.SortOrder,
         };
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new StaleVersionException("Deal");
+        }
+
         return new StageMoveResult(deal.Id, deal.StageId, deal.Status, deal.Version, true);
     }
+
+    /// <summary>Spreads a column out to 1, 2, 3… in the board's order (position, then newest first), touching only rows that move.</summary>
+    private static Task<int> RenumberColumnAsync(SoulKgDbContext db, Guid stageId, DealStatus status, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"""
+            UPDATE deals AS d SET sort_order = r.n
+            FROM (SELECT id, row_number() OVER (ORDER BY sort_order, id DESC) AS n FROM deals WHERE stage_id = {stageId} AND status = {status.ToString()}) AS r
+            WHERE d.id = r.id AND d.sort_order <> r.n
+            """, ct);
 
     private async Task<StageMoveResult> ChangeAsync(
         Guid dealId,
