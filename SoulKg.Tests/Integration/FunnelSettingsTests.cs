@@ -78,10 +78,10 @@ public sealed class FunnelSettingsTests(SoulKgWebFactory app) : IClassFixture<So
 
         List<Guid>[] wrong =
         [
-            ids[1..],
-            [.. ids[1..], ids[1]],
+            [.. ids.Skip(1)],
+            [.. ids.Skip(1), ids[1]],
             [.. ids, ids[0]],
-            [.. ids[1..], foreign],
+            [.. ids.Skip(1), foreign],
             [],
         ];
         foreach (var stageIds in wrong)
