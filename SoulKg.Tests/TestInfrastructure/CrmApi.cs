@@ -26,6 +26,7 @@ public static class CrmApi
         await app.CreateBearerClientAsync(await app.CreateUserAsync(owner, role));
 
     public static async Task<T> ReadAsync<T>(this HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
+        where T : class
     {
         var body = await response.Content.ReadAsStringAsync(Ct);
         response.StatusCode.ShouldBe(expected, body);
