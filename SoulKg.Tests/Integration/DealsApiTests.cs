@@ -32,7 +32,7 @@ public sealed class DealsApiTests(SoulKgWebFactory app) : IClassFixture<SoulKgWe
         var row = (await api.HistoryAsync(deal.Id)).ShouldHaveSingleItem();
         row.FromStageId.ShouldBeNull();
         row.ToStageId.ShouldBe(stages[0].Id);
-        row.ActorType.ShouldBe(ActorType.User);
+        row.ActorType.ShouldBe(ActorType.ApiClient);
         row.ActorName.ShouldBe(OwnerName);
     }
 
@@ -204,7 +204,7 @@ public sealed class DealsApiTests(SoulKgWebFactory app) : IClassFixture<SoulKgWe
         history.Select(h => (h.FromStatus, h.ToStatus)).ShouldBe(
             [(DealStatus.Lost, DealStatus.Open), (DealStatus.Open, DealStatus.Lost), (DealStatus.Open, DealStatus.Open), (DealStatus.Open, DealStatus.Open)]);
         history.Select(h => h.ActorName).ShouldBe(["Sales Тестов", OwnerName, "Sales Тестов", OwnerName]);
-        history.ShouldAllBe(h => h.ActorType == ActorType.User);
+        history.ShouldAllBe(h => h.ActorType == ActorType.ApiClient);
         history[1].Reason.ShouldBe($"{reason.Name}: Нашли дешевле");
         history[2].FromStageId.ShouldBe(stages[0].Id);
         history[2].ToStageId.ShouldBe(stages[2].Id);
