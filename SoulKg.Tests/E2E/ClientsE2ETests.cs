@@ -16,7 +16,7 @@ public sealed partial class ClientsE2ETests(BrowserFixture browser) : IClassFixt
         await Expect(page).ToHaveURLAsync(FunnelUrl());
 
         await page.GotoAsync("/clients");
-        await page.GetByTestId("clients-new").ClickAsync();
+        await ClickUntilVisibleAsync(page.GetByTestId("clients-new"), page.GetByTestId("client-name"));
         await page.GetByTestId("client-name").FillAsync("Айбек Осмонов");
         await page.GetByTestId("client-phones").FillAsync("0555 12 34 56");
         await page.GetByTestId("client-phones").PressAsync("Enter");
@@ -34,12 +34,36 @@ public sealed partial class ClientsE2ETests(BrowserFixture browser) : IClassFixt
         await Expect(page.GetByTestId("timeline-item").First).ToHaveAttributeAsync("data-kind", "DealCreated");
 
         await card.GetByTestId("deal-move").ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = "Квалификация" }).ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Квалификация" })
+            .Or(page.GetByText("Квалификация", new() { Exact = true })).Locator("visible=true").First.ClickAsync();
 
         var latest = page.GetByTestId("timeline-item").First;
         await Expect(latest).ToHaveAttributeAsync("data-kind", "StageChanged");
         await Expect(latest).ToContainTextAsync("Новый лид → Квалификация");
         await Expect(page.GetByTestId("timeline-item")).ToHaveCountAsync(3);
+    }
+
+    /// <summary>
+    /// The page is prerendered: a click before the Blazor circuit is attached does nothing, so click until the
+    /// expected element shows up.
+    /// </summary>
+    private static async Task ClickUntilVisibleAsync(ILocator button, ILocator expected)
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            await button.ClickAsync();
+            try
+            {
+                await expected.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 1_000 });
+                return;
+            }
+            catch (TimeoutException)
+            {
+                // not interactive yet
+            }
+        }
+
+        await Expect(expected).ToBeVisibleAsync();
     }
 
     private static async Task SignInAsync(IPage page, TestAccount account)
