@@ -13,7 +13,7 @@ public sealed class NavMenuTests : MudTestContext
 
         var cut = Render<NavMenu>();
 
-        LinkTexts(cut).ShouldBe(["Воронка", "Входящие", "Клиенты", "Туры", "Партнёры", "Аналитика", "Пользователи", "Журнал аудита"]);
+        LinkTexts(cut).ShouldBe(["Воронка", "Входящие", "Клиенты", "Туры", "Партнёры", "Аналитика", "Воронка", "Пользователи", "Журнал аудита"]);
         cut.Find("a[href='analytics']").TextContent.ShouldContain("Аналитика");
         cut.Find("a[href='settings/users']").TextContent.ShouldContain("Пользователи");
     }

@@ -258,7 +258,7 @@ public sealed class ApiAuthTests(SoulKgWebFactory app) : IClassFixture<SoulKgWeb
 
         using var response = await client.PostAsJsonAsync("/api/v1/auth/token", new TokenRequest("", "x"), Ct);
 
-        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).ErrorFields().ShouldContain("Email");
+        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).ErrorFields().ShouldContain("email");
     }
 
     /// <summary>The same claims, signed with <paramref name="key"/> and expiring at <paramref name="expires"/>.</summary>

@@ -79,7 +79,7 @@ public sealed class SignUpTests(SoulKgWebFactory app) : IClassFixture<SoulKgWebF
 
         using var response = await client.PostAsJsonAsync("/api/v1/auth/signup", NewBody() with { Password = "Ab1" }, Ct);
 
-        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).ErrorFields().ShouldBe(["Password"]);
+        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).ErrorFields().ShouldBe(["password"]);
     }
 
     [Theory]
@@ -99,7 +99,7 @@ public sealed class SignUpTests(SoulKgWebFactory app) : IClassFixture<SoulKgWebF
 
         using var response = await client.PostAsJsonAsync("/api/v1/auth/signup", body, Ct);
 
-        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).ErrorFields().ShouldContain(field);
+        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).ErrorFields().ShouldContain(char.ToLowerInvariant(field[0]) + field[1..]);
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class SignUpTests(SoulKgWebFactory app) : IClassFixture<SoulKgWebF
 
         using var response = await client.PostAsJsonAsync("/api/v1/auth/signup", NewBody() with { Culture = "de" }, Ct);
 
-        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).ErrorFields().ShouldBe(["Culture"]);
+        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).ErrorFields().ShouldBe(["culture"]);
     }
 
     private static SignUpBody NewBody() =>

@@ -33,7 +33,7 @@ public sealed record OrgTable(string Name, IReadOnlyList<CatalogueColumn> Column
             { TypeName: "json" or "jsonb" } => "'{}'",
             { TypeName: "bytea" } => @"'\x00'",
             { Category: "S" } => $"left(md5(random()::text), {Math.Min(column.MaxLength ?? 16, 16)})",
-            { Category: "N" } => "0",
+            { Category: "N" } => "1", // 1, not 0: CHECKs such as seats > 0 and group_min >= 1
             { Category: "B" } => "false",
             { Category: "D" } => "now()",
             { Category: "T" } => "'0'",
