@@ -49,17 +49,17 @@ public sealed partial class ClientsE2ETests(BrowserFixture browser) : IClassFixt
     /// </summary>
     private static async Task ClickUntilVisibleAsync(ILocator button, ILocator expected)
     {
-        for (var attempt = 0; attempt < 20; attempt++)
+        for (var attempt = 0; attempt < 10 && !await expected.IsVisibleAsync(); attempt++)
         {
-            await button.ClickAsync();
             try
             {
-                await expected.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 1_000 });
-                return;
+                // A click that landed but is slow to render must not be repeated: the dialog's overlay would take it.
+                await button.ClickAsync(new() { Timeout = 2_000 });
+                await expected.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 3_000 });
             }
             catch (TimeoutException)
             {
-                // not interactive yet
+                // not interactive yet, or still rendering: look again
             }
         }
 
