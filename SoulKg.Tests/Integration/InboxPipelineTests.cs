@@ -35,6 +35,11 @@ public sealed class InboxPipelineTests(InboxWebFactory app) : IClassFixture<Inbo
         var pipeline = app.Services.GetRequiredService<InboundPipeline>();
         var phone = RandomPhone();
         var chat = phone[1..] + "@c.us";
+        int clientsBefore;
+        await using (var before = await DbAsync(org.OrgId))
+        {
+            clientsBefore = await before.Clients.CountAsync(Ct); // sign-up may seed sample clients
+        }
 
         var first = await pipeline.ReceiveAsync(org.OrgId, Inbound(channelId, "ext-1", chat, "Здравствуйте", senderName: "Айгуль"), Ct);
         first.Outcome.ShouldBe(InboundOutcome.Stored, first.Error);
@@ -52,8 +57,10 @@ public sealed class InboxPipelineTests(InboxWebFactory app) : IClassFixture<Inbo
         fromLid.Outcome.ShouldBe(InboundOutcome.Stored, fromLid.Error);
 
         await using var db = await DbAsync(org.OrgId);
-        var clients = await db.Clients.AsNoTracking().ToListAsync(Ct);
-        clients.Count.ShouldBe(1);
+        (await db.Clients.CountAsync(Ct)).ShouldBe(clientsBefore + 1);
+        var clientIds = await db.ClientContacts.Where(c => c.Value == phone || c.Value == lid).Select(c => c.ClientId).Distinct().ToListAsync(Ct);
+        clientIds.Count.ShouldBe(1);
+        var clients = await db.Clients.AsNoTracking().Where(c => c.Id == clientIds[0]).ToListAsync(Ct);
         clients[0].Name.ShouldBe("Айгуль");
         var contacts = await db.ClientContacts.AsNoTracking().Where(c => c.ClientId == clients[0].Id).ToListAsync(Ct);
         contacts.ShouldContain(c => c.Kind == ContactKind.Phone && c.Value == phone);
