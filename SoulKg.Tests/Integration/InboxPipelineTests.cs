@@ -184,7 +184,18 @@ public sealed class InboxPipelineTests(InboxWebFactory app) : IClassFixture<Inbo
             }
         }
 
-        var results = await Task.WhenAll(TakeAsync(a), TakeAsync(b));
+        // Hold the row from outside so both takeovers are in flight together before either can write.
+        Exception?[] results;
+        await using (var locker = await Sql.OpenAsync(app.Database.AdminConnectionString))
+        {
+            await using var hold = await locker.BeginTransactionAsync(Ct);
+            await locker.ExecuteAsync("SELECT 1 FROM conversations WHERE id = @id FOR UPDATE", ("id", conversationId));
+            var both = Task.WhenAll(Task.Run(() => TakeAsync(a), Ct), Task.Run(() => TakeAsync(b), Ct));
+            await Task.Delay(500, Ct);
+            both.IsCompleted.ShouldBeFalse("the takeovers should wait for the row lock");
+            await hold.CommitAsync(Ct);
+            results = await both;
+        }
 
         results.Count(r => r is null).ShouldBe(1, string.Join("; ", results.Select(r => r?.ToString())));
         var error = results.Single(r => r is not null);
