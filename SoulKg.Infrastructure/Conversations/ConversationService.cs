@@ -281,9 +281,13 @@ public sealed class ConversationService(IDbContextFactory<SoulKgDbContext> facto
         message.Status = MessageStatus.Queued;
         message.Error = null;
         message.StatusAt = now;
+        // One transaction: otherwise the dispatcher may claim and send the re-opened entry (marking the message Sent)
+        // before the message row is saved, and the save would then put a delivered message back to Queued for good.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.Outbox.Where(o => o.MessageId == messageId).ExecuteUpdateAsync(s => s
             .SetProperty(o => o.Status, OutboxStatus.Pending).SetProperty(o => o.NextAttemptAt, now).SetProperty(o => o.Attempts, 0), ct);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
     }
 
     private async Task<MessageItem> EnqueueAsync(Guid conversationId, string text, MessageAuthor author, Guid? agentRunId, Action<Conversation> check, CancellationToken ct, string? authorName = null)
