@@ -193,6 +193,8 @@ public sealed class OutboxDispatcher(
         scope.ServiceProvider.GetRequiredService<OrgContext>().SetSystem(orgId, ActorType.System, "outbox");
         await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<SoulKgDbContext>>().CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
+        // The outbox row and its message change together, so a crash cannot leave one Sent and the other Queued.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (result.Succeeded)
         {
             await db.Outbox.Where(o => o.Id == entry.Id).ExecuteUpdateAsync(s => s
@@ -203,6 +205,7 @@ public sealed class OutboxDispatcher(
                     .SetProperty(m => m.StatusAt, now).SetProperty(m => m.Error, (string?)null), ct);
             await db.Messages.Where(m => m.Id == entry.MessageId && m.ExternalId == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.ExternalId, result.ExternalId), ct);
+            await transaction.CommitAsync(ct);
             return;
         }
 
@@ -219,6 +222,8 @@ public sealed class OutboxDispatcher(
             await db.Messages.Where(m => m.Id == entry.MessageId).ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.Status, MessageStatus.Failed).SetProperty(m => m.Error, result.Error).SetProperty(m => m.StatusAt, now), ct);
         }
+
+        await transaction.CommitAsync(ct);
     }
 }
 
