@@ -115,8 +115,9 @@ public sealed class InboundPipeline(IServiceScopeFactory scopes, ILogger<Inbound
             var message = JsonSerializer.Deserialize<InboundMessage>(envelope.Payload)
                 ?? throw new InvalidOperationException("The stored envelope is not a message.");
             var now = clock.GetUtcNow();
-            var clientId = await FindOrCreateClientAsync(db, org, message, now, ct);
+            // A known chat keeps its client (even when the sender's number cannot be parsed); a new one finds or creates it.
             var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.ChannelId == message.ChannelId && c.ExternalChatId == message.ChatId, ct);
+            var clientId = await FindOrCreateClientAsync(db, org, message, conversation?.ClientId, now, ct);
             if (conversation is null)
             {
                 conversation = new Conversation
@@ -201,14 +202,20 @@ public sealed class InboundPipeline(IServiceScopeFactory scopes, ILogger<Inbound
     /// The client is found by phone or by WhatsApp linked id (either may come first); when a message brings both, the
     /// missing one is added so later messages match either way.
     /// </summary>
-    private static async Task<Guid> FindOrCreateClientAsync(SoulKgDbContext db, OrgContext org, InboundMessage message, DateTimeOffset now, CancellationToken ct)
+    private static async Task<Guid> FindOrCreateClientAsync(SoulKgDbContext db, OrgContext org, InboundMessage message, Guid? knownClientId, DateTimeOffset now, CancellationToken ct)
     {
         var phone = Phones.Normalize(message.SenderPhone ?? PhoneFromChatId(message.IsGroup ? null : message.ChatId));
         var lid = message.SenderLid ?? (message.ChatId.EndsWith("@lid", StringComparison.Ordinal) && !message.IsGroup ? message.ChatId : null);
         var contacts = await db.ClientContacts
             .Where(c => (phone != null && c.Kind == ContactKind.Phone && c.Value == phone) || (lid != null && c.Kind == ContactKind.WhatsAppLid && c.Value == lid))
             .ToListAsync(ct);
-        var clientId = contacts.Select(c => (Guid?)c.ClientId).FirstOrDefault();
+        var clientId = knownClientId ?? contacts.Select(c => (Guid?)c.ClientId).FirstOrDefault();
+        if (knownClientId is not null && contacts.Any(c => c.ClientId != knownClientId))
+        {
+            // The number or linked id already belongs to another client: leave contacts as they are; merging is a person's call.
+            return knownClientId.Value;
+        }
+
         if (clientId is null)
         {
             var name = string.IsNullOrWhiteSpace(message.SenderName) ? (phone is null ? lid ?? "Клиент" : Phones.Format(phone)) : message.SenderName.Trim();

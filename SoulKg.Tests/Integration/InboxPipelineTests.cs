@@ -29,6 +29,25 @@ public sealed class InboxPipelineTests(InboxWebFactory app) : IClassFixture<Inbo
     // ---- 1. Inbound ----
 
     [Fact]
+    public async Task ChatWithAnUnparseableNumberKeepsOneClient()
+    {
+        var (org, channelId) = await OrgWithChannelAsync();
+        var pipeline = app.Services.GetRequiredService<InboundPipeline>();
+        int clientsBefore;
+        await using (var before = await DbAsync(org.OrgId))
+        {
+            clientsBefore = await before.Clients.CountAsync(Ct);
+        }
+
+        var first = await pipeline.ReceiveAsync(org.OrgId, Inbound(channelId, "odd-1", "12345@c.us", "Алло"), Ct);
+        var second = await pipeline.ReceiveAsync(org.OrgId, Inbound(channelId, "odd-2", "12345@c.us", "Алло?"), Ct);
+
+        second.ConversationId.ShouldBe(first.ConversationId);
+        await using var db = await DbAsync(org.OrgId);
+        (await db.Clients.CountAsync(Ct)).ShouldBe(clientsBefore + 1);
+    }
+
+    [Fact]
     public async Task InboundCreatesClientConversationAndMessage_DedupesByExternalId_AndMatchesLidToThePhoneClient()
     {
         var (org, channelId) = await OrgWithChannelAsync();
@@ -592,7 +611,11 @@ public sealed class InboxPipelineTests(InboxWebFactory app) : IClassFixture<Inbo
         return new ScopedDb(scope, db);
     }
 
-    private static string RandomPhone() => "+996" + Random.Shared.Next(500_000_000, 799_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    // Kyrgyz mobile prefixes that libphonenumber accepts (not every 5xx–7xx is a real range).
+    private static readonly string[] MobilePrefixes = ["555", "550", "700", "707", "772"];
+
+    private static string RandomPhone() =>
+        "+996" + MobilePrefixes[Random.Shared.Next(MobilePrefixes.Length)] + Random.Shared.Next(100_000, 999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static InboundMessage Inbound(Guid channelId, string externalId, string chatId, string text, string? senderPhone = null, string? senderName = null) =>
         new()
