@@ -59,6 +59,9 @@ public static class Phones
         }
     }
 
-    /// <summary>The digits of a search fragment, for matching phones by a piece of the number.</summary>
-    public static string DigitsOf(string? text) => new((text ?? "").Where(char.IsAsciiDigit).ToArray());
+    /// <summary>
+    /// The digits of a search fragment, for matching phones by a piece of the number. A leading trunk "0" (how people
+    /// write local numbers: <c>0555 12…</c>) is dropped, since stored numbers carry the country code instead.
+    /// </summary>
+    public static string DigitsOf(string? text) => new string((text ?? "").Where(char.IsAsciiDigit).ToArray()).TrimStart('0');
 }

@@ -51,3 +51,14 @@ public sealed class PhonesTests
     public void DigitsOfKeepsOnlyDigits() =>
         Phones.DigitsOf("+996 (555) 12-34").ShouldBe("9965551234");
 }
+
+public class PhoneSearchFragmentTests
+{
+    [Theory]
+    [InlineData("0555 12", "55512")]
+    [InlineData("+996 555", "996555")]
+    [InlineData("55-51", "5551")]
+    [InlineData("Айгуль", "")]
+    public void SearchFragmentKeepsDigitsWithoutTheTrunkZero(string text, string expected) =>
+        Phones.DigitsOf(text).ShouldBe(expected);
+}
