@@ -63,8 +63,7 @@ public sealed class ConversationService(IDbContextFactory<SoulKgDbContext> facto
 
         var take = Cursor.Limit(limit);
         var items = await Project(db, conversations.OrderByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Id).Take(take + 1)).ToListAsync(ct);
-        var next = items.Count > take ? Cursor.Encode(items[take - 1].LastMessageAt, items[take - 1].Id) : null;
-        return new CursorPage<ConversationItem>(items.Take(take).ToList(), next);
+        return Cursor.Page(items, take, x => x.LastMessageAt, x => x.Id, x => x);
     }
 
     public async Task<ConversationItem?> GetAsync(Guid id, CancellationToken ct = default)

@@ -68,8 +68,7 @@ public sealed class ClientService(IDbContextFactory<SoulKgDbContext> factory, Or
 
         var take = Cursor.Limit(limit);
         var items = await Project(db, clients.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id).Take(take + 1)).ToListAsync(ct);
-        var next = items.Count > take ? Cursor.Encode(items[take - 1].CreatedAt, items[take - 1].Id) : null;
-        return new CursorPage<ClientListItem>(items.Take(take).ToList(), next);
+        return Cursor.Page(items, take, x => x.CreatedAt, x => x.Id, x => x);
     }
 
     public async Task<ClientDetails?> GetAsync(Guid id, CancellationToken ct = default)
@@ -176,8 +175,7 @@ public sealed class ClientService(IDbContextFactory<SoulKgDbContext> factory, Or
 
         var take = Cursor.Limit(limit);
         var items = await events.OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(take + 1).ToListAsync(ct);
-        var next = items.Count > take ? Cursor.Encode(items[take - 1].At, items[take - 1].Id) : null;
-        return new CursorPage<TimelineItem>(items.Take(take).Select(ToItem).ToList(), next);
+        return Cursor.Page(items, take, x => x.At, x => x.Id, ToItem);
     }
 
     /// <summary>

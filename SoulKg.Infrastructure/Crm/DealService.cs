@@ -130,8 +130,7 @@ public sealed class DealService(IDbContextFactory<SoulKgDbContext> factory, OrgC
 
         var take = Cursor.Limit(limit);
         var items = await Project(db, deals.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Take(take + 1)).ToListAsync(ct);
-        var next = items.Count > take ? Cursor.Encode(items[take - 1].CreatedAt, items[take - 1].Id) : null;
-        return new CursorPage<DealListItem>(items.Take(take).ToList(), next);
+        return Cursor.Page(items, take, x => x.CreatedAt, x => x.Id, x => x);
     }
 
     public async Task<IReadOnlyList<StageChangeItem>> HistoryAsync(Guid dealId, CancellationToken ct = default)

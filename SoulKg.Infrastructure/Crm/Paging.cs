@@ -48,6 +48,16 @@ public static class Cursor
     }
 
     public static int Limit(int? requested) => Math.Clamp(requested ?? DefaultLimit, 1, MaxLimit);
+
+    /// <summary>
+    /// Turns the rows of a keyset query that asked for <paramref name="take"/> + 1 rows into a page: the extra row only
+    /// says that a next page exists, and the cursor points at the last row kept.
+    /// </summary>
+    public static CursorPage<TItem> Page<TRow, TItem>(List<TRow> rows, int take, Func<TRow, DateTimeOffset> at, Func<TRow, Guid> id, Func<TRow, TItem> map)
+    {
+        var next = rows.Count > take ? Encode(at(rows[take - 1]), id(rows[take - 1])) : null;
+        return new CursorPage<TItem>(rows.Take(take).Select(map).ToList(), next);
+    }
 }
 
 /// <summary>The caller's copy is older than the stored row (If-Match did not match): 412.</summary>

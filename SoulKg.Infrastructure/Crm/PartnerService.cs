@@ -44,8 +44,7 @@ public sealed class PartnerService(IDbContextFactory<SoulKgDbContext> factory, O
 
         var take = Cursor.Limit(limit);
         var items = await partners.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id).Take(take + 1).ToListAsync(ct);
-        var next = items.Count > take ? Cursor.Encode(items[take - 1].CreatedAt, items[take - 1].Id) : null;
-        return new CursorPage<PartnerItem>(items.Take(take).Select(ToItem).ToList(), next);
+        return Cursor.Page(items, take, x => x.CreatedAt, x => x.Id, ToItem);
     }
 
     public async Task<PartnerItem?> GetAsync(Guid id, CancellationToken ct = default)

@@ -49,8 +49,7 @@ public sealed class TourService(IDbContextFactory<SoulKgDbContext> factory, OrgC
 
         var take = Cursor.Limit(limit);
         var items = await tours.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Take(take + 1).ToListAsync(ct);
-        var next = items.Count > take ? Cursor.Encode(items[take - 1].CreatedAt, items[take - 1].Id) : null;
-        return new CursorPage<TourItem>(items.Take(take).Select(ToItem).ToList(), next);
+        return Cursor.Page(items, take, x => x.CreatedAt, x => x.Id, ToItem);
     }
 
     public async Task<TourItem?> GetAsync(Guid id, CancellationToken ct = default)
