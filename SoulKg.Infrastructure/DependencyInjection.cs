@@ -11,6 +11,8 @@ using SoulKg.Infrastructure.Data.Interceptors;
 using SoulKg.Infrastructure.Realtime;
 using SoulKg.Infrastructure.Demo;
 using SoulKg.Infrastructure.Identity;
+using SoulKg.Infrastructure.Notifications;
+using SoulKg.Domain.Notifications;
 using SoulKg.Infrastructure.Tenancy;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -88,6 +90,7 @@ public static class InfrastructureDependencyInjection
         services.AddScoped<FunnelSettingsService>();
         services.AddScoped<TourService>();
         services.AddScoped<PartnerService>();
+        services.AddSingleton<INotifier, LogNotifier>();
         services.AddTransient<DatabaseMigrator>();
         return builder;
     }
