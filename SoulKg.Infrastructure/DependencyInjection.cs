@@ -13,7 +13,7 @@ using SoulKg.Infrastructure.Demo;
 using SoulKg.Infrastructure.Identity;
 using SoulKg.Infrastructure.Notifications;
 using SoulKg.Domain.Notifications;
-using SoulKg.Domain.FollowUps;
+using SoulKg.Infrastructure.FollowUps;
 using SoulKg.Infrastructure.Tenancy;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -92,7 +92,7 @@ public static class InfrastructureDependencyInjection
         services.AddScoped<TourService>();
         services.AddScoped<PartnerService>();
         services.AddSingleton<INotifier, LogNotifier>();
-        services.AddSingleton<IFollowUpScheduler, UnscheduledFollowUps>();
+        builder.AddSoulKgFollowUps(connectionString);
         services.AddTransient<DatabaseMigrator>();
         return builder;
     }

@@ -299,11 +299,24 @@ public sealed class ConversationService(IDbContextFactory<SoulKgDbContext> facto
         var conversation = await db.Conversations.FromSql($"SELECT *, xmin FROM conversations WHERE id = {conversationId} FOR UPDATE").FirstOrDefaultAsync(ct)
             ?? throw DomainException.NotFound("id", "Чат не найден.");
         check(conversation);
-        var now = clock.GetUtcNow();
+        var message = AppendOutbound(db, conversation, text, author, author == MessageAuthor.User ? org.UserId : null, authorName ?? org.ActorName, agentRunId, clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return ToItem(message);
+    }
+
+    /// <summary>
+    /// Adds an outgoing message and its outbox entry to <paramref name="db"/> (not saved): callers that must change
+    /// something else in the same transaction (a follow-up marked sent) use it with the conversation row locked.
+    /// </summary>
+    internal static Message AppendOutbound(
+        SoulKgDbContext db, Conversation conversation, string text, MessageAuthor author, Guid? authorUserId, string? authorName, Guid? agentRunId, DateTimeOffset now)
+    {
+        ValidateText(text);
         var message = new Message
         {
             ConversationId = conversation.Id, ChannelId = conversation.ChannelId, Direction = MessageDirection.Outbound, Author = author,
-            AuthorUserId = author == MessageAuthor.User ? org.UserId : null, AuthorName = authorName ?? org.ActorName, Text = text.Trim(),
+            AuthorUserId = authorUserId, AuthorName = authorName, Text = text.Trim(),
             Status = MessageStatus.Queued, SentAt = now, CreatedAt = now, StatusAt = now, AgentRunId = agentRunId,
         };
         db.Messages.Add(message);
@@ -320,9 +333,7 @@ public sealed class ConversationService(IDbContextFactory<SoulKgDbContext> facto
             conversation.UnreadCount = 0;
         }
 
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        return ToItem(message);
+        return message;
     }
 
     private async Task<ConversationItem> ChangeHolderAsync(Guid conversationId, uint? expectedVersion, Func<Conversation, DateTimeOffset, HolderChange> change, CancellationToken ct)

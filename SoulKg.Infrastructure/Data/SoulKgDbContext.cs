@@ -53,6 +53,8 @@ public class SoulKgDbContext(DbContextOptions<SoulKgDbContext> options, OrgConte
     public DbSet<CannedReply> CannedReplies => Set<CannedReply>();
     public DbSet<OrgRegistryEntry> OrgRegistry => Set<OrgRegistryEntry>();
     public DbSet<Realtime.OrgChangeCounter> ChangeCounters => Set<Realtime.OrgChangeCounter>();
+    public DbSet<Domain.FollowUps.FollowUp> FollowUps => Set<Domain.FollowUps.FollowUp>();
+    public DbSet<Domain.FollowUps.FollowUpSettings> FollowUpSettings => Set<Domain.FollowUps.FollowUpSettings>();
 
     internal OrgContext Org => org;
 

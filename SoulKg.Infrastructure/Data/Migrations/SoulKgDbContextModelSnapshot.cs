@@ -1174,6 +1174,134 @@ namespace SoulKg.Infrastructure.Data.Migrations
                     b.ToTable("outbox", (string)null);
                 });
 
+            modelBuilder.Entity("SoulKg.Domain.FollowUps.FollowUp", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_id");
+
+                    b.Property<string>("CreatedByName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by_name");
+
+                    b.Property<string>("CreatedByType")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("created_by_type");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<DateTimeOffset?>("FiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("fired_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid?>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<Guid>("OrgId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("org_id");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Text")
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("text");
+
+                    b.Property<string>("TraceId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("trace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_follow_ups");
+
+                    b.HasIndex("ClientId", "DueAt")
+                        .HasDatabaseName("ix_follow_ups_client_id_due_at");
+
+                    b.HasIndex("ConversationId", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("ix_follow_ups_conversation_id_kind")
+                        .HasFilter("status = 'Pending'");
+
+                    b.HasIndex("OrgId", "Status", "DueAt")
+                        .HasDatabaseName("ix_follow_ups_org_id_status_due_at");
+
+                    b.ToTable("follow_ups", (string)null);
+                });
+
+            modelBuilder.Entity("SoulKg.Domain.FollowUps.FollowUpSettings", b =>
+                {
+                    b.Property<Guid>("OrgId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("org_id");
+
+                    b.Property<int?>("AutoReturnAfterHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("auto_return_after_hours");
+
+                    b.Property<int>("BeforeTripDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("before_trip_days");
+
+                    b.Property<int>("QuietClientHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("quiet_client_hours");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("OrgId")
+                        .HasName("pk_follow_up_settings");
+
+                    b.ToTable("follow_up_settings", (string)null);
+                });
+
             modelBuilder.Entity("SoulKg.Domain.Funnel.Deal", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2119,6 +2247,33 @@ namespace SoulKg.Infrastructure.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_outbox_messages_message_id");
+                });
+
+            modelBuilder.Entity("SoulKg.Domain.FollowUps.FollowUp", b =>
+                {
+                    b.HasOne("SoulKg.Domain.Clients.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_follow_ups_clients_client_id");
+
+                    b.HasOne("SoulKg.Domain.Conversations.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_follow_ups_conversations_conversation_id");
+                });
+
+            modelBuilder.Entity("SoulKg.Domain.FollowUps.FollowUpSettings", b =>
+                {
+                    b.HasOne("SoulKg.Domain.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_follow_up_settings_organizations_org_id");
                 });
 
             modelBuilder.Entity("SoulKg.Domain.Funnel.Deal", b =>

@@ -1,0 +1,143 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using SoulKg.Domain;
+using SoulKg.Domain.Conversations;
+using SoulKg.Domain.FollowUps;
+using SoulKg.Domain.Tenancy;
+using SoulKg.Infrastructure.Conversations;
+using SoulKg.Infrastructure.FollowUps;
+
+namespace SoulKg.Tests.FollowUps;
+
+/// <summary>
+/// Follow-ups on the real database with the real clustered Quartz scheduler: they fire and enqueue a message, a new
+/// schedule replaces the pending one, a client's reply cancels the quiet-client one, and a chat a person holds gets nothing.
+/// </summary>
+public sealed class FollowUpSchedulingTests(FollowUpsWebFactory app) : IClassFixture<FollowUpsWebFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ADueFollowUpFiresAndEnqueuesOneMessageInTheClientsLanguage()
+    {
+        var (org, conversationId) = await app.ChatAsync();
+        await SetClientLanguageAsync(org.OrgId, conversationId, Languages.English);
+
+        var id = await ScheduleAsync(org.OrgId, conversationId, FollowUpKind.QuietClient, TimeSpan.FromSeconds(2));
+
+        var fired = await app.SettledAsync(org.OrgId, id);
+        fired.Status.ShouldBe(FollowUpStatus.Sent, fired.Outcome);
+        fired.MessageId.ShouldNotBeNull();
+        var message = await app.ReadAsync(org.OrgId, db => db.Messages.AsNoTracking().SingleAsync(m => m.Id == fired.MessageId, Ct));
+        message.Direction.ShouldBe(MessageDirection.Outbound);
+        message.Author.ShouldBe(MessageAuthor.System);
+        message.Text.ShouldStartWith("Hello");
+        (await app.ReadAsync(org.OrgId, db => db.Outbox.CountAsync(o => o.MessageId == message.Id, Ct))).ShouldBe(1);
+        (await SystemMessagesAsync(org.OrgId, conversationId)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task SchedulingAgainReplacesThePendingFollowUpAndItsTrigger()
+    {
+        var (org, conversationId) = await app.ChatAsync();
+        var first = await ScheduleAsync(org.OrgId, conversationId, FollowUpKind.BeforeTrip, TimeSpan.FromHours(5), "Первый текст");
+        var second = await ScheduleAsync(org.OrgId, conversationId, FollowUpKind.BeforeTrip, TimeSpan.FromSeconds(2), "Второй текст");
+
+        second.ShouldNotBe(first);
+        (await TriggersAsync(conversationId)).ShouldBe(1);
+        var replaced = await app.ReadAsync(org.OrgId, db => db.FollowUps.AsNoTracking().SingleAsync(f => f.Id == first, Ct));
+        replaced.Status.ShouldBe(FollowUpStatus.Cancelled);
+
+        var fired = await app.SettledAsync(org.OrgId, second);
+        fired.Status.ShouldBe(FollowUpStatus.Sent, fired.Outcome);
+        var texts = await app.ReadAsync(org.OrgId, db => db.Messages.Where(m => m.ConversationId == conversationId && m.Author == MessageAuthor.System)
+            .Select(m => m.Text).ToListAsync(Ct));
+        texts.ShouldBe(["Второй текст"]);
+    }
+
+    [Fact]
+    public async Task TheClientsReplyCancelsTheQuietClientFollowUp()
+    {
+        var (org, conversationId) = await app.ChatAsync();
+        var id = await ScheduleAsync(org.OrgId, conversationId, FollowUpKind.QuietClient, TimeSpan.FromHours(5));
+
+        await app.ClientRepliesAsync(org.OrgId, conversationId, "Да, всё ещё думаем");
+
+        var followUp = await app.ReadAsync(org.OrgId, db => db.FollowUps.AsNoTracking().SingleAsync(f => f.Id == id, Ct));
+        followUp.Status.ShouldBe(FollowUpStatus.Cancelled);
+        followUp.Outcome.ShouldBe("Клиент ответил");
+        (await TriggersAsync(conversationId)).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task AReplyWhileAPersonHeldTheChatStillStopsTheQuietClientFollowUp()
+    {
+        var (org, conversationId) = await app.ChatAsync();
+        var operatorAccount = await app.CreateUserAsync(org, OrgRole.Operator);
+        var id = await ScheduleAsync(org.OrgId, conversationId, FollowUpKind.QuietClient, TimeSpan.FromSeconds(4));
+        await using (var scope = app.UserScope(operatorAccount))
+        {
+            await scope.ServiceProvider.GetRequiredService<ConversationService>().TakeOverAsync(conversationId, ct: Ct);
+        }
+
+        await app.ClientRepliesAsync(org.OrgId, conversationId, "Алло?");
+        await using (var scope = app.UserScope(operatorAccount))
+        {
+            await scope.ServiceProvider.GetRequiredService<ConversationService>().HandBackAsync(conversationId, ct: Ct);
+        }
+
+        var followUp = await app.SettledAsync(org.OrgId, id);
+        followUp.Status.ShouldBe(FollowUpStatus.Cancelled);
+        followUp.Outcome.ShouldBe("Клиент ответил");
+        (await SystemMessagesAsync(org.OrgId, conversationId)).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task NothingIsSentIntoAChatAPersonHolds()
+    {
+        var (org, conversationId) = await app.ChatAsync();
+        var operatorAccount = await app.CreateUserAsync(org, OrgRole.Operator);
+        await using (var scope = app.UserScope(operatorAccount))
+        {
+            await scope.ServiceProvider.GetRequiredService<ConversationService>().TakeOverAsync(conversationId, ct: Ct);
+        }
+
+        var id = await ScheduleAsync(org.OrgId, conversationId, FollowUpKind.AfterTrip, TimeSpan.FromSeconds(2));
+
+        var followUp = await app.SettledAsync(org.OrgId, id);
+        followUp.Status.ShouldBe(FollowUpStatus.Skipped);
+        followUp.Outcome!.ShouldContain("оператор");
+        (await SystemMessagesAsync(org.OrgId, conversationId)).ShouldBe(0);
+    }
+
+    private async Task<Guid> ScheduleAsync(Guid orgId, Guid conversationId, FollowUpKind kind, TimeSpan dueIn, string? text = null)
+    {
+        await app.Services.GetRequiredService<IFollowUpScheduler>()
+            .ScheduleAsync(new FollowUpRequest(orgId, conversationId, kind, DateTimeOffset.UtcNow + dueIn, text, "тест"), Ct);
+        return await app.ReadAsync(orgId, db => db.FollowUps.Where(f => f.ConversationId == conversationId && f.Kind == kind && f.Status == FollowUpStatus.Pending)
+            .Select(f => f.Id).SingleAsync(Ct));
+    }
+
+    private Task<int> SystemMessagesAsync(Guid orgId, Guid conversationId) =>
+        app.ReadAsync(orgId, db => db.Messages.CountAsync(m => m.ConversationId == conversationId && m.Author == MessageAuthor.System, Ct));
+
+    private async Task SetClientLanguageAsync(Guid orgId, Guid conversationId, string language)
+    {
+        await using var scope = app.SystemScope(orgId);
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<Infrastructure.Data.SoulKgDbContext>>().CreateDbContextAsync(Ct);
+        var clientId = await db.Conversations.Where(c => c.Id == conversationId).Select(c => c.ClientId).SingleAsync(Ct);
+        await db.Clients.Where(c => c.Id == clientId).ExecuteUpdateAsync(s => s.SetProperty(c => c.Language, language), Ct);
+    }
+
+    /// <summary>Quartz's tables hold no tenant data; the app role reads them directly.</summary>
+    private async Task<long> TriggersAsync(Guid conversationId)
+    {
+        await using var connection = new NpgsqlConnection(app.Db.AppConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM qrtz_triggers WHERE trigger_group = @group AND trigger_name LIKE @name", connection);
+        command.Parameters.AddWithValue("group", FollowUpTriggers.Group);
+        command.Parameters.AddWithValue("name", conversationId.ToString("N") + ".%");
+        return (long)(await command.ExecuteScalarAsync(Ct))!;
+    }
+}
