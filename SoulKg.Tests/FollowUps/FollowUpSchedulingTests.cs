@@ -6,7 +6,11 @@ using SoulKg.Domain.Conversations;
 using SoulKg.Domain.FollowUps;
 using SoulKg.Domain.Tenancy;
 using SoulKg.Infrastructure.Conversations;
+using SoulKg.Infrastructure.Crm;
 using SoulKg.Infrastructure.FollowUps;
+using SoulKg.Domain.Funnel;
+using SoulKg.Tests.TestInfrastructure;
+using Quartz;
 
 namespace SoulKg.Tests.FollowUps;
 
@@ -111,6 +115,78 @@ public sealed class FollowUpSchedulingTests(FollowUpsWebFactory app) : IClassFix
         (await SystemMessagesAsync(org.OrgId, conversationId)).ShouldBe(0);
     }
 
+    [Fact]
+    public async Task AChatWhoseOperatorWentSilentGoesBackToTheAgentOnlyWhereTheOrgSwitchedItOn()
+    {
+        var (org, conversationId) = await app.ChatAsync();
+        var (quietOrg, quietConversationId) = await app.ChatAsync();
+        await SilentOperatorAsync(org, conversationId);
+        await SilentOperatorAsync(quietOrg, quietConversationId);
+        await using (var scope = app.UserScope(org))
+        {
+            await scope.ServiceProvider.GetRequiredService<FollowUpService>().SaveSettingsAsync(new FollowUpSettingsInput(24, 3, 1), Ct);
+        }
+
+        // Through Quartz, as the periodic trigger would run it.
+        var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler(Ct);
+        await scheduler.TriggerJob(AutoReturnJob.Key, new JobDataMap(), Ct);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await HolderAsync(org.OrgId, conversationId) != Holder.AiActive)
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the chat was not returned to the agent");
+            await Task.Delay(200, Ct);
+        }
+
+        var change = await app.ReadAsync(org.OrgId, db => db.HolderChanges.AsNoTracking().Where(c => c.ConversationId == conversationId)
+            .OrderByDescending(c => c.At).FirstAsync(Ct));
+        change.To.ShouldBe(Holder.AiActive);
+        change.ActorType.ShouldBe(ActorType.System);
+        change.Reason!.ShouldContain("Оператор не отвечал");
+
+        await ActivatorUtilities.CreateInstance<AutoReturnJob>(app.Services).RunAsync(Ct);
+        (await HolderAsync(quietOrg.OrgId, quietConversationId)).ShouldBe(Holder.Human);
+    }
+
+    [Fact]
+    public async Task OurUnansweredMessageInWarmingPlansAQuietClientFollowUp()
+    {
+        var (org, conversationId) = await app.ChatAsync();
+        await DealAsync(org, conversationId, StageKind.Warming, null, null);
+        await using (var scope = app.UserScope(org))
+        {
+            await scope.ServiceProvider.GetRequiredService<FollowUpService>().SaveSettingsAsync(new FollowUpSettingsInput(5, 3, null), Ct);
+            await scope.ServiceProvider.GetRequiredService<ConversationService>().TakeOverAsync(conversationId, ct: Ct);
+        }
+
+        MessageItem ours;
+        await using (var scope = app.UserScope(org))
+        {
+            ours = await scope.ServiceProvider.GetRequiredService<ConversationService>().SendAsync(conversationId, "Отправил вам программу тура на Сон-Куль", Ct);
+        }
+
+        var planned = await PendingAsync(org.OrgId, conversationId, FollowUpKind.QuietClient);
+        // As stored: PostgreSQL keeps microseconds, .NET ticks.
+        var sentAt = await app.ReadAsync(org.OrgId, db => db.Messages.Where(m => m.Id == ours.Id).Select(m => m.SentAt).SingleAsync(Ct));
+        planned.DueAt.ShouldBe(sentAt.AddHours(5));
+        planned.CreatedByName.ShouldBe(FollowUpPlanner.RulesActor);
+        planned.Text.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task ABookedDealWithTravelDatesPlansTheTripReminders()
+    {
+        var (org, conversationId) = await app.ChatAsync();
+        var from = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30);
+        await DealAsync(org, conversationId, StageKind.Sale, from, from.AddDays(4));
+
+        var before = await PendingAsync(org.OrgId, conversationId, FollowUpKind.BeforeTrip);
+        var after = await PendingAsync(org.OrgId, conversationId, FollowUpKind.AfterTrip);
+        var facts = new DealFacts(StageKind.Sale, DealStatus.Open, new TravelDates { From = from, To = from.AddDays(4) });
+        before.DueAt.ShouldBe(FollowUpRules.BeforeTrip(facts, FollowUpSettings.DefaultBeforeTripDays, DateTimeOffset.UtcNow).DueAt!.Value);
+        after.DueAt.ShouldBe(FollowUpRules.AfterTrip(facts, DateTimeOffset.UtcNow).DueAt!.Value);
+    }
+
     private async Task<Guid> ScheduleAsync(Guid orgId, Guid conversationId, FollowUpKind kind, TimeSpan dueIn, string? text = null)
     {
         await app.Services.GetRequiredService<IFollowUpScheduler>()
@@ -118,6 +194,53 @@ public sealed class FollowUpSchedulingTests(FollowUpsWebFactory app) : IClassFix
         return await app.ReadAsync(orgId, db => db.FollowUps.Where(f => f.ConversationId == conversationId && f.Kind == kind && f.Status == FollowUpStatus.Pending)
             .Select(f => f.Id).SingleAsync(Ct));
     }
+
+    private async Task<FollowUp> PendingAsync(Guid orgId, Guid conversationId, FollowUpKind kind)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var pending = await app.ReadAsync(orgId, db => db.FollowUps.AsNoTracking()
+                .FirstOrDefaultAsync(f => f.ConversationId == conversationId && f.Kind == kind && f.Status == FollowUpStatus.Pending, Ct));
+            if (pending is not null)
+            {
+                return pending;
+            }
+
+            DateTime.UtcNow.ShouldBeLessThan(deadline, $"no {kind} follow-up was planned");
+            await Task.Delay(200, Ct);
+        }
+    }
+
+    private async Task DealAsync(TestAccount org, Guid conversationId, StageKind stage, DateOnly? from, DateOnly? to)
+    {
+        await using var scope = app.UserScope(org);
+        var services = scope.ServiceProvider;
+        var clientId = await app.ReadAsync(org.OrgId, db => db.Conversations.Where(c => c.Id == conversationId).Select(c => c.ClientId).SingleAsync(Ct));
+        var stageId = (await services.GetRequiredService<FunnelSettingsService>().StagesAsync(ct: Ct)).First(s => s.Kind == stage).Id;
+        await services.GetRequiredService<DealService>().CreateAsync(new DealInput
+        {
+            ClientId = clientId, StageId = stageId, Adults = 2, TravelFrom = from, TravelTo = to, Title = "Иссык-Куль",
+        }, Ct);
+    }
+
+    /// <summary>An operator took the chat three hours ago and has not answered the client, who wrote two hours ago.</summary>
+    private async Task SilentOperatorAsync(TestAccount org, Guid conversationId)
+    {
+        await using (var scope = app.UserScope(org))
+        {
+            await scope.ServiceProvider.GetRequiredService<ConversationService>().TakeOverAsync(conversationId, ct: Ct);
+        }
+
+        await using var system = app.SystemScope(org.OrgId);
+        await using var db = await system.ServiceProvider.GetRequiredService<IDbContextFactory<Infrastructure.Data.SoulKgDbContext>>().CreateDbContextAsync(Ct);
+        var now = DateTimeOffset.UtcNow;
+        await db.Conversations.Where(c => c.Id == conversationId).ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.HolderSince, now.AddHours(-3)).SetProperty(c => c.LastInboundAt, now.AddHours(-2)), Ct);
+    }
+
+    private Task<Holder> HolderAsync(Guid orgId, Guid conversationId) =>
+        app.ReadAsync(orgId, db => db.Conversations.Where(c => c.Id == conversationId).Select(c => c.Holder).SingleAsync(Ct));
 
     private Task<int> SystemMessagesAsync(Guid orgId, Guid conversationId) =>
         app.ReadAsync(orgId, db => db.Messages.CountAsync(m => m.ConversationId == conversationId && m.Author == MessageAuthor.System, Ct));

@@ -11,6 +11,7 @@ using SoulKg.Infrastructure.Conversations;
 using SoulKg.Web.Features.Inbox;
 using SoulKg.Web.Features.Inbox.Dev;
 using SoulKg.Web.Hubs;
+using SoulKg.Web.Features.FollowUps;
 
 namespace SoulKg.Web.Features;
 
@@ -53,6 +54,7 @@ public static class FeatureRegistry
         api.MapToursEndpoints();
         api.MapPartnersEndpoints();
         api.MapInboxEndpoints();
+        api.MapFollowUpsEndpoints();
         return api;
     }
 
