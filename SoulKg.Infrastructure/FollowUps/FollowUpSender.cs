@@ -12,7 +12,8 @@ namespace SoulKg.Infrastructure.FollowUps;
 /// still pending and that the agent holds the chat, enqueues the message with its outbox entry and marks the follow-up
 /// sent. That transition is what makes a follow-up go out once, whichever instance or button fires it, however often.
 /// </summary>
-public sealed class FollowUpSender(IDbContextFactory<SoulKgDbContext> factory, TimeProvider clock, ILogger<FollowUpSender> logger)
+public sealed class FollowUpSender(
+    IDbContextFactory<SoulKgDbContext> factory, IEnumerable<IFollowUpTextWriter> writers, TimeProvider clock, ILogger<FollowUpSender> logger)
 {
     public const string AuthorName = "Напоминание";
 
@@ -41,6 +42,26 @@ public sealed class FollowUpSender(IDbContextFactory<SoulKgDbContext> factory, T
         }
     }
 
+    private async Task<string?> WrittenAsync(FollowUpDraft draft, CancellationToken ct)
+    {
+        foreach (var writer in writers)
+        {
+            try
+            {
+                if (await writer.WriteAsync(draft, ct) is { Length: > 0 } text && !string.IsNullOrWhiteSpace(text))
+                {
+                    return text;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "{Writer} could not write follow-up {FollowUpId}; the next writer or the default text is used", writer.GetType().Name, draft.FollowUpId);
+            }
+        }
+
+        return null;
+    }
+
     private async Task<FollowUpStatus> FireCoreAsync(Guid followUpId, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
@@ -48,13 +69,16 @@ public sealed class FollowUpSender(IDbContextFactory<SoulKgDbContext> factory, T
         var draft = await (from f in db.FollowUps.AsNoTracking()
                            join c in db.Clients on f.ClientId equals c.Id
                            where f.Id == followUpId
-                           select new { f.Kind, f.Text, f.Status, c.Name, c.Language }).FirstOrDefaultAsync(ct);
+                           select new { f.OrgId, f.ConversationId, f.ClientId, f.Kind, f.Text, f.Reason, f.TraceId, f.Status, c.Name, c.Language })
+            .FirstOrDefaultAsync(ct);
         if (draft is null || draft.Status != FollowUpStatus.Pending)
         {
             return draft?.Status ?? FollowUpStatus.Cancelled;
         }
 
-        var text = draft.Text ?? FollowUpTemplates.Text(draft.Kind, draft.Language, draft.Name);
+        var text = draft.Text
+            ?? await WrittenAsync(new FollowUpDraft(draft.OrgId, followUpId, draft.ConversationId, draft.ClientId, draft.Kind, draft.Reason, draft.Language, draft.TraceId), ct)
+            ?? FollowUpTemplates.Text(draft.Kind, draft.Language, draft.Name);
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var followUp = await db.FollowUps.FromSql($"SELECT * FROM follow_ups WHERE id = {followUpId} FOR UPDATE").FirstOrDefaultAsync(ct);

@@ -42,6 +42,23 @@ public sealed class FollowUpSchedulingTests(FollowUpsWebFactory app) : IClassFix
     }
 
     [Fact]
+    public async Task APluggedInWriterWritesTheTextAndAFailingOneFallsBackToTheDefault()
+    {
+        var (org, written) = await app.ChatAsync();
+        var (otherOrg, failing) = await app.ChatAsync();
+        app.Writer.Script(written, draft => $"{draft.Kind} ({draft.Language}): программа тура во вложении");
+        app.Writer.Script(failing, _ => throw new InvalidOperationException("the model is down"));
+
+        var a = await ScheduleAsync(org.OrgId, written, FollowUpKind.QuietClient, TimeSpan.FromSeconds(1));
+        var b = await ScheduleAsync(otherOrg.OrgId, failing, FollowUpKind.QuietClient, TimeSpan.FromSeconds(1));
+
+        (await app.SettledAsync(org.OrgId, a)).Status.ShouldBe(FollowUpStatus.Sent);
+        (await app.SettledAsync(otherOrg.OrgId, b)).Status.ShouldBe(FollowUpStatus.Sent);
+        (await TextsAsync(org.OrgId, written)).ShouldBe(["QuietClient (ru): программа тура во вложении"]);
+        (await TextsAsync(otherOrg.OrgId, failing)).Single().ShouldStartWith("Здравствуйте");
+    }
+
+    [Fact]
     public async Task SchedulingAgainReplacesThePendingFollowUpAndItsTrigger()
     {
         var (org, conversationId) = await app.ChatAsync();
@@ -55,9 +72,7 @@ public sealed class FollowUpSchedulingTests(FollowUpsWebFactory app) : IClassFix
 
         var fired = await app.SettledAsync(org.OrgId, second);
         fired.Status.ShouldBe(FollowUpStatus.Sent, fired.Outcome);
-        var texts = await app.ReadAsync(org.OrgId, db => db.Messages.Where(m => m.ConversationId == conversationId && m.Author == MessageAuthor.System)
-            .Select(m => m.Text).ToListAsync(Ct));
-        texts.ShouldBe(["Второй текст"]);
+        (await TextsAsync(org.OrgId, conversationId)).ShouldBe(["Второй текст"]);
     }
 
     [Fact]
@@ -241,6 +256,10 @@ public sealed class FollowUpSchedulingTests(FollowUpsWebFactory app) : IClassFix
 
     private Task<Holder> HolderAsync(Guid orgId, Guid conversationId) =>
         app.ReadAsync(orgId, db => db.Conversations.Where(c => c.Id == conversationId).Select(c => c.Holder).SingleAsync(Ct));
+
+    private Task<List<string>> TextsAsync(Guid orgId, Guid conversationId) =>
+        app.ReadAsync(orgId, db => db.Messages.Where(m => m.ConversationId == conversationId && m.Author == MessageAuthor.System)
+            .Select(m => m.Text).ToListAsync(Ct));
 
     private Task<int> SystemMessagesAsync(Guid orgId, Guid conversationId) =>
         app.ReadAsync(orgId, db => db.Messages.CountAsync(m => m.ConversationId == conversationId && m.Author == MessageAuthor.System, Ct));

@@ -21,6 +21,8 @@ public class FollowUpsWebFactory : SoulKgWebFactory
 {
     public FakeChannelGateway Gateway { get; } = new();
 
+    public ScriptedFollowUpWriter Writer { get; } = new();
+
     /// <summary>Another factory's database, to run this app as a second instance of it (a cluster of two).</summary>
     public PostgresDatabase? SharedDatabase { get; init; }
 
@@ -58,6 +60,7 @@ public class FollowUpsWebFactory : SoulKgWebFactory
         {
             services.RemoveAll<IChannelGateway>();
             services.AddSingleton<IChannelGateway>(Gateway);
+            services.AddSingleton<IFollowUpTextWriter>(Writer);
         });
     }
 
