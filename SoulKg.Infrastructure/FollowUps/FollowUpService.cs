@@ -25,12 +25,15 @@ public sealed class FollowUpService(IDbContextFactory<SoulKgDbContext> factory, 
     public async Task<FollowUpItem> ScheduleAsync(FollowUpRequest request, CancellationToken ct = default)
     {
         Validate(request);
+        var text = string.IsNullOrWhiteSpace(request.Text) ? null : request.Text.Trim();
+        // PostgreSQL keeps microseconds: compare and store what a read gives back, so scheduling the same time twice is a no-op.
+        var dueAt = new DateTimeOffset(request.DueAt.Ticks - request.DueAt.Ticks % 10, request.DueAt.Offset);
         await using var db = await factory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var conversation = await LockConversationAsync(db, request.ConversationId, ct);
         var now = clock.GetUtcNow();
         var pending = await db.FollowUps.FirstOrDefaultAsync(f => f.ConversationId == request.ConversationId && f.Kind == request.Kind && f.Status == FollowUpStatus.Pending, ct);
-        if (pending is not null && pending.DueAt == request.DueAt && pending.Text == request.Text)
+        if (pending is not null && pending.DueAt == dueAt && pending.Text == text)
         {
             // Planned again by another instance, or twice by an agent: same follow-up, same trigger.
             await triggers.ScheduleAsync(pending.OrgId, pending.ConversationId, pending.Kind, pending.DueAt, ct);
@@ -49,8 +52,8 @@ public sealed class FollowUpService(IDbContextFactory<SoulKgDbContext> factory, 
 
         var followUp = new FollowUp
         {
-            ConversationId = conversation.Id, ClientId = conversation.ClientId, Kind = request.Kind, DueAt = request.DueAt,
-            Text = string.IsNullOrWhiteSpace(request.Text) ? null : request.Text.Trim(), Reason = request.Reason.Trim(), Status = FollowUpStatus.Pending,
+            ConversationId = conversation.Id, ClientId = conversation.ClientId, Kind = request.Kind, DueAt = dueAt,
+            Text = text, Reason = request.Reason.Trim(), Status = FollowUpStatus.Pending,
             CreatedByType = org.ActorType, CreatedById = org.UserId, CreatedByName = org.ActorName, TraceId = request.TraceId, CreatedAt = now,
         };
         db.FollowUps.Add(followUp);

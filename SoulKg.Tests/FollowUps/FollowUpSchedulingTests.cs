@@ -8,6 +8,7 @@ using SoulKg.Domain.Tenancy;
 using SoulKg.Infrastructure.Conversations;
 using SoulKg.Infrastructure.Crm;
 using SoulKg.Infrastructure.FollowUps;
+using SoulKg.Infrastructure.Realtime;
 using SoulKg.Domain.Funnel;
 using SoulKg.Tests.TestInfrastructure;
 using Quartz;
@@ -59,6 +60,35 @@ public sealed class FollowUpSchedulingTests(FollowUpsWebFactory app) : IClassFix
     }
 
     [Fact]
+    public async Task EveryChangeOfAFollowUpIsPushedWithItsClientForTheClientPage()
+    {
+        var (org, conversationId) = await app.ChatAsync();
+        var clientId = await app.ReadAsync(org.OrgId, db => db.Conversations.Where(c => c.Id == conversationId).Select(c => c.ClientId).SingleAsync(Ct));
+        var statuses = new System.Collections.Concurrent.ConcurrentQueue<string?>();
+        using var subscription = app.Services.GetRequiredService<ChangeNotifier>().Subscribe(org.OrgId, change =>
+        {
+            if (change.Entity == "follow_up" && change.DataGuid("client_id") == clientId)
+            {
+                statuses.Enqueue(change.DataString("status"));
+            }
+
+            return Task.CompletedTask;
+        });
+
+        var id = await ScheduleAsync(org.OrgId, conversationId, FollowUpKind.AfterTrip, TimeSpan.FromSeconds(1));
+        (await app.SettledAsync(org.OrgId, id)).Status.ShouldBe(FollowUpStatus.Sent);
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!statuses.Contains(nameof(FollowUpStatus.Sent)))
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the client page would not hear that the follow-up was sent: " + string.Join(", ", statuses));
+            await Task.Delay(100, Ct);
+        }
+
+        statuses.ShouldContain(nameof(FollowUpStatus.Pending));
+    }
+
+    [Fact]
     public async Task SchedulingAgainReplacesThePendingFollowUpAndItsTrigger()
     {
         var (org, conversationId) = await app.ChatAsync();
@@ -73,6 +103,23 @@ public sealed class FollowUpSchedulingTests(FollowUpsWebFactory app) : IClassFix
         var fired = await app.SettledAsync(org.OrgId, second);
         fired.Status.ShouldBe(FollowUpStatus.Sent, fired.Outcome);
         (await TextsAsync(org.OrgId, conversationId)).ShouldBe(["Второй текст"]);
+    }
+
+    [Fact]
+    public async Task SchedulingTheSameFollowUpTwiceKeepsOneRow()
+    {
+        var (org, conversationId) = await app.ChatAsync();
+        var request = new FollowUpRequest(org.OrgId, conversationId, FollowUpKind.RepeatSale, DateTimeOffset.UtcNow.AddDays(30), "Сезон Сон-Куля открыт", "тест");
+        var scheduler = app.Services.GetRequiredService<IFollowUpScheduler>();
+
+        await scheduler.ScheduleAsync(request, Ct);
+        await scheduler.ScheduleAsync(request with { Text = "  Сезон Сон-Куля открыт " }, Ct);
+
+        (await app.ReadAsync(org.OrgId, db => db.FollowUps.CountAsync(f => f.ConversationId == conversationId, Ct))).ShouldBe(1);
+        (await TriggersAsync(conversationId)).ShouldBe(1);
+        (await scheduler.CancelAsync(org.OrgId, conversationId, FollowUpKind.RepeatSale, Ct)).ShouldBeTrue();
+        (await scheduler.CancelAsync(org.OrgId, conversationId, FollowUpKind.RepeatSale, Ct)).ShouldBeFalse();
+        (await TriggersAsync(conversationId)).ShouldBe(0);
     }
 
     [Fact]
