@@ -1,3 +1,4 @@
+using SoulKg.Web.Features.Analytics;
 using SoulKg.Web.Features.Audit;
 using SoulKg.Web.Features.Auth;
 using SoulKg.Web.Features.Users;
@@ -23,6 +24,7 @@ public static class FeatureRegistry
         services.AddScoped<AuditService>();
         services.AddSoulKgApiJson();
         services.AddSoulKgApiExamples();
+        services.AddSoulKgAnalyticsApi();
         services.AddScoped<CannedReplyService>();
         services.AddSignalR();
         services.AddSingleton<InboxHubBridge>();
@@ -53,6 +55,7 @@ public static class FeatureRegistry
         api.MapToursEndpoints();
         api.MapPartnersEndpoints();
         api.MapInboxEndpoints();
+        api.MapAnalyticsEndpoints();
         return api;
     }
 
@@ -60,6 +63,7 @@ public static class FeatureRegistry
     public static WebApplication MapSoulKgHubs(this WebApplication app)
     {
         app.MapHub<InboxHub>(InboxHub.Path);
+        app.MapAnalyticsDownloads();
         if (InboxDevTools.Enabled(app.Configuration, app.Environment))
         {
             app.MapInboxDevTools();
