@@ -4,5 +4,5 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 public static class AnalyticsDependencyInjection
 {
-    public static IServiceCollection AddSoulKgAnalytics(this IServiceCollection services) => services.AddScoped<AnalyticsService>();
+    public static IServiceCollection AddSoulKgAnalytics(this IServiceCollection services) => services.AddSingleton<AnalyticsCache>().AddScoped<AnalyticsService>().AddScoped<AnalyticsLoadSeeder>();
 }

@@ -9,7 +9,7 @@ namespace SoulKg.Infrastructure.Analytics;
 public sealed partial class AnalyticsService
 {
     public Task<AgentMetrics> AgentsAsync(AnalyticsFilter filter, CancellationToken ct = default) =>
-        RunAsync(filter, async (sql, connection) =>
+        RunAsync("agents", filter, async (sql, connection, token) =>
         {
             // The first client message of a chat that started in the period, and the first answer after it.
             var first = await sql.ListAsync(connection, $"""
@@ -25,8 +25,8 @@ public sealed partial class AnalyticsService
                     ORDER BY r.sent_at, r.id LIMIT 1) a ON true
                 WHERE c.last_message_at >= @from AND c.created_at < @to AND {AnalyticsSql.InPeriod("f.sent_at")}{sql.ConversationFilters("c.id")}
                 GROUP BY a.author
-                """, r => new ReplyGroup(AnalyticsSql.String(r, 0), null, true, AnalyticsSql.Time(r, 1, 2, 3)), ct);
-            var replies = await RepliesAsync(sql, connection, ct);
+                """, r => new ReplyGroup(AnalyticsSql.String(r, 0), null, true, AnalyticsSql.Time(r, 1, 2, 3)), token);
+            var replies = await RepliesAsync(sql, connection, token);
 
             // A close ends an episode that began at the previous close (or the chat's start); a person took part when the
             // chat went to a person or a person wrote to the client within it.
@@ -44,7 +44,7 @@ public sealed partial class AnalyticsService
                                        WHERE q.conversation_id = hc.conversation_id AND q."to" = 'Closed' AND q.at < hc.at) prev ON true
                     WHERE hc."to" = 'Closed' AND {AnalyticsSql.InPeriod("hc.at")}{sql.ConversationFilters("hc.conversation_id")}
                 ) x
-                """, r => (Closed: (int)r.GetInt64(0), Alone: (int)r.GetInt64(1)), ct)).Single();
+                """, r => (Closed: (int)r.GetInt64(0), Alone: (int)r.GetInt64(1)), token)).Single();
 
             // A handoff moves a chat from the agent (or a closed chat) to people: asked for, or taken by an operator.
             var handoffs = await sql.ListAsync(connection, $"""
@@ -62,7 +62,7 @@ public sealed partial class AnalyticsService
                 """,
                 r => (Total: r.GetBoolean(2), Figure: new HandoffFigure(
                     r.IsDBNull(0) ? Holder.WaitingForHuman : Enum.Parse<Holder>(r.GetString(0)), AnalyticsSql.String(r, 1) ?? "",
-                    (int)r.GetInt64(3), (int)r.GetInt64(4), AnalyticsSql.Time(r, 4, 5, 6))), ct);
+                    (int)r.GetInt64(3), (int)r.GetInt64(4), AnalyticsSql.Time(r, 4, 5, 6))), token);
 
             var total = handoffs.FirstOrDefault(h => h.Total).Figure;
             return new AgentMetrics(

@@ -7,13 +7,13 @@ namespace SoulKg.Infrastructure.Analytics;
 public sealed partial class AnalyticsService
 {
     public Task<FunnelMetrics> FunnelAsync(AnalyticsFilter filter, CancellationToken ct = default) =>
-        RunAsync(filter, async (sql, connection) =>
+        RunAsync("funnel", filter, async (sql, connection, token) =>
         {
             var stages = await sql.ListAsync(connection,
                 """SELECT id, name, color, "order", is_archived FROM funnel_stages ORDER BY "order", name""",
-                r => new StageRow(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetBoolean(4)), ct);
-            var cohort = await CohortAsync(sql, connection, ct);
-            var times = await StageTimesAsync(sql, connection, ct);
+                r => new StageRow(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetBoolean(4)), token);
+            var cohort = await CohortAsync(sql, connection, token);
+            var times = await StageTimesAsync(sql, connection, token);
             var lost = await sql.ListAsync(connection, $"""
                 SELECT d.lost_reason_id, r.name, count(*), sum({AnalyticsSql.Amount("d", "KGS")}), sum({AnalyticsSql.Amount("d", "USD")})
                 FROM deals d LEFT JOIN lost_reasons r ON r.id = d.lost_reason_id
@@ -22,14 +22,14 @@ public sealed partial class AnalyticsService
                 ORDER BY count(*) DESC, r.name
                 """,
                 r => new LostReasonFigure(AnalyticsSql.Guid(r, 0), AnalyticsSql.String(r, 1) ?? "—", (int)r.GetInt64(2),
-                    new MoneyTotals(AnalyticsSql.Decimal(r, 3), AnalyticsSql.Decimal(r, 4))), ct);
+                    new MoneyTotals(AnalyticsSql.Decimal(r, 3), AnalyticsSql.Decimal(r, 4))), token);
             var won = await sql.ListAsync(connection, $"""
                 SELECT {AnalyticsSql.Month("d.closed_at")}, count(*), sum({AnalyticsSql.Amount("d", "KGS")}), sum({AnalyticsSql.Amount("d", "USD")})
                 FROM deals d
                 WHERE d.status = 'Won' AND {AnalyticsSql.InPeriod("d.closed_at")}{sql.DealFilters("d")}
                 GROUP BY 1
                 """,
-                r => new MonthFigure(r.GetFieldValue<DateOnly>(0), (int)r.GetInt64(1), new MoneyTotals(AnalyticsSql.Decimal(r, 2), AnalyticsSql.Decimal(r, 3))), ct);
+                r => new MonthFigure(r.GetFieldValue<DateOnly>(0), (int)r.GetInt64(1), new MoneyTotals(AnalyticsSql.Decimal(r, 2), AnalyticsSql.Decimal(r, 3))), token);
             return Funnel(sql.Filter, stages, cohort, times, lost, won);
         }, ct);
 
@@ -40,11 +40,18 @@ public sealed partial class AnalyticsService
     /// </summary>
     private static Task<List<CohortGroup>> CohortAsync(AnalyticsSql sql, NpgsqlConnection connection, CancellationToken ct) =>
         sql.ListAsync(connection, $"""
-            SELECT d.status, d.stage_id, {AnalyticsSql.Month("d.created_at")}, d.source,
-                   GREATEST(cs."order", (SELECT max(s."order") FROM deal_stage_changes h JOIN funnel_stages s ON s.id = h.to_stage_id WHERE h.deal_id = d.id)),
+            WITH d AS MATERIALIZED (
+                SELECT d.* FROM deals d WHERE {AnalyticsSql.InPeriod("d.created_at")}{sql.DealFilters("d")}
+            ), reach AS (
+                -- One grouped pass over the cohort's history (a lookup per deal would probe the index once per stage row).
+                SELECT h.deal_id, max(s."order") AS max_order
+                FROM deal_stage_changes h JOIN funnel_stages s ON s.id = h.to_stage_id
+                WHERE h.deal_id IN (SELECT id FROM d)
+                GROUP BY h.deal_id
+            )
+            SELECT d.status, d.stage_id, {AnalyticsSql.Month("d.created_at")}, d.source, GREATEST(cs."order", r.max_order),
                    count(*), sum({AnalyticsSql.Amount("d", "KGS")}), sum({AnalyticsSql.Amount("d", "USD")})
-            FROM deals d JOIN funnel_stages cs ON cs.id = d.stage_id
-            WHERE {AnalyticsSql.InPeriod("d.created_at")}{sql.DealFilters("d")}
+            FROM d JOIN funnel_stages cs ON cs.id = d.stage_id LEFT JOIN reach r ON r.deal_id = d.id
             GROUP BY 1, 2, 3, 4, 5
             """,
             r => new CohortGroup(Enum.Parse<DealStatus>(r.GetString(0)), r.GetGuid(1), r.GetFieldValue<DateOnly>(2),

@@ -183,6 +183,23 @@ public sealed class AnalyticsFiguresTests(SoulKgWebFactory app) : IClassFixture<
         (await PeopleAsync(other, Period)).Users.ShouldHaveSingleItem().UserId.ShouldBe(other.UserId);
     }
 
+    [Fact]
+    public async Task FiguresFollowTheDataAsItChanges()
+    {
+        var known = await SeedAsync();
+        var before = await FunnelAsync(known.Owner, Period);
+
+        var more = await new AnalyticsHistory(app, known.Owner.OrgId).LoadAsync();
+        more.Deal(more.Client("Новый"), Bishkek(2026, 10, 20, 10)).Win(Bishkek(2026, 10, 21, 10));
+        await more.SaveAsync();
+        var after = await FunnelAsync(known.Owner, Period);
+
+        before.Deals.ShouldBe(5);
+        after.Deals.ShouldBe(6);
+        after.WinRate.ShouldBe(2 / 6.0);
+        after.WonByMonth[1].Count.ShouldBe(1);
+    }
+
     private sealed record Known(TestAccount Owner, TestAccount Sales, Guid Tour, AnalyticsHistory History);
 
     /// <summary>The history the expected figures in this class are worked out from.</summary>
