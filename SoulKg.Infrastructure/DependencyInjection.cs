@@ -93,6 +93,7 @@ public static class InfrastructureDependencyInjection
         services.AddScoped<PartnerService>();
         services.AddSingleton<INotifier, LogNotifier>();
         builder.AddSoulKgFollowUps(connectionString);
+        services.AddSoulKgAnalytics();
         services.AddTransient<DatabaseMigrator>();
         return builder;
     }

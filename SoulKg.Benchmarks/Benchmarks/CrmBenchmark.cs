@@ -184,7 +184,7 @@ public sealed class CrmBenchmark : IBenchmark
     }
 
     /// <summary>The 1-, 5- and 15-minute load averages of this machine (Linux), or "n/a".</summary>
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {

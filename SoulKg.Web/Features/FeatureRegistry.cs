@@ -1,3 +1,4 @@
+using SoulKg.Web.Features.Analytics;
 using SoulKg.Web.Features.Audit;
 using SoulKg.Web.Features.Auth;
 using SoulKg.Web.Features.Users;
@@ -24,6 +25,7 @@ public static class FeatureRegistry
         services.AddScoped<AuditService>();
         services.AddSoulKgApiJson();
         services.AddSoulKgApiExamples();
+        services.AddSoulKgAnalyticsApi();
         services.AddScoped<CannedReplyService>();
         services.AddSignalR();
         services.AddSingleton<InboxHubBridge>();
@@ -55,6 +57,7 @@ public static class FeatureRegistry
         api.MapPartnersEndpoints();
         api.MapInboxEndpoints();
         api.MapFollowUpsEndpoints();
+        api.MapAnalyticsEndpoints();
         return api;
     }
 
@@ -62,6 +65,7 @@ public static class FeatureRegistry
     public static WebApplication MapSoulKgHubs(this WebApplication app)
     {
         app.MapHub<InboxHub>(InboxHub.Path);
+        app.MapAnalyticsDownloads();
         if (InboxDevTools.Enabled(app.Configuration, app.Environment))
         {
             app.MapInboxDevTools();

@@ -31,7 +31,11 @@ public static class CommandLine
                 {
                     var clients = int.Parse(Option(args, "--clients") ?? "100000", System.Globalization.CultureInfo.InvariantCulture);
                     var deals = int.Parse(Option(args, "--deals") ?? "150000", System.Globalization.CultureInfo.InvariantCulture);
-                    await scope.ServiceProvider.GetRequiredService<LoadSeeder>().SeedAsync(clients, deals);
+                    var orgId = await scope.ServiceProvider.GetRequiredService<LoadSeeder>().SeedAsync(clients, deals);
+                    if (args.Contains("--analytics"))
+                    {
+                        await SoulKg.Web.Features.Analytics.AnalyticsSeedCommand.RunAsync(scope.ServiceProvider, orgId, Option(args, "--chats"));
+                    }
                 }
 
                 // Fresh statistics, so the planner picks the indexes at once (only the tables' owner may ANALYZE).
@@ -39,13 +43,13 @@ public static class CommandLine
                 {
                     await using var connection = new Npgsql.NpgsqlConnection(owner);
                     await connection.OpenAsync();
-                    await using var analyze = new Npgsql.NpgsqlCommand("ANALYZE clients; ANALYZE client_contacts; ANALYZE deals;", connection);
+                    await using var analyze = new Npgsql.NpgsqlCommand("ANALYZE clients; ANALYZE client_contacts; ANALYZE deals; ANALYZE deal_stage_changes; ANALYZE conversations; ANALYZE messages; ANALYZE holder_changes;", connection);
                     await analyze.ExecuteNonQueryAsync();
                 }
 
                 return true;
             default:
-                await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: migrate, seed-demo, seed-load [--clients N] [--deals N].");
+                await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: migrate, seed-demo, seed-load [--clients N] [--deals N] [--analytics [--chats N]].");
                 Environment.ExitCode = 2;
                 return true;
         }

@@ -908,6 +908,9 @@ namespace SoulKg.Infrastructure.Data.Migrations
                     b.HasIndex("ConversationId", "At")
                         .HasDatabaseName("ix_holder_changes_conversation_id_at");
 
+                    b.HasIndex("OrgId", "To", "At")
+                        .HasDatabaseName("ix_holder_changes_analytics_to_at");
+
                     b.ToTable("holder_changes", (string)null);
                 });
 
@@ -1093,6 +1096,9 @@ namespace SoulKg.Infrastructure.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_messages_conversation_id_fingerprint")
                         .HasFilter("fingerprint IS NOT NULL");
+
+                    b.HasIndex("OrgId", "SentAt")
+                        .HasDatabaseName("ix_messages_analytics_sent_at");
 
                     b.HasIndex("ConversationId", "SentAt", "Id")
                         .HasDatabaseName("ix_messages_conversation_id_sent_at_id");
@@ -1479,6 +1485,10 @@ namespace SoulKg.Infrastructure.Data.Migrations
                     b.HasIndex("OrgId", "CreatedAt", "Id")
                         .IsDescending(false, true, true)
                         .HasDatabaseName("ix_deals_org_id_created_at_id");
+
+                    b.HasIndex("OrgId", "Status", "ClosedAt")
+                        .HasDatabaseName("ix_deals_analytics_closed")
+                        .HasFilter("closed_at IS NOT NULL");
 
                     b.HasIndex("OrgId", "StageId", "CreatedAt", "Id")
                         .IsDescending(false, false, true, true)
