@@ -14,6 +14,7 @@ public static class Program
         new MeBenchmark(),
         new CrmBenchmark(),
         new AnalyticsBenchmark(),
+        new BoardBenchmark(),
     ];
 
     public static async Task<int> Main(string[] args)

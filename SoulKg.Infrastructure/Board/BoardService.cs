@@ -11,7 +11,7 @@ namespace SoulKg.Infrastructure.Board;
 /// <summary>
 /// Reads for the live funnel board. Every read is a few indexed queries whatever the size of the organisation: the
 /// counts and sums are one GROUP BY over the filter, and the first cards of every stage come from one query with a
-/// LATERAL join per stage that walks the (org_id, status, stage_id, sort_order) index. Moves go through
+/// LATERAL join per stage that walks the (org_id, status, stage_id, sort_order, id DESC) index. Moves go through
 /// <see cref="DealStageService"/>.
 /// </summary>
 public sealed class BoardService(IDbContextFactory<SoulKgDbContext> factory, OrgContext org, ChangeLogService changeLog)
@@ -22,33 +22,44 @@ public sealed class BoardService(IDbContextFactory<SoulKgDbContext> factory, Org
     {
         // The number first: a change committed while we read is then both in the data and replayed, never lost.
         var seq = await changeLog.CurrentSeqAsync(ct);
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var stages = await db.FunnelStages.AsNoTracking().Where(s => !s.IsArchived).OrderBy(s => s.Order)
-            .Select(s => new StageItem(s.Id, s.Name, s.Color, s.Order, s.Kind, s.IsArchived, s.StaleAfterDays)).ToListAsync(ct);
-        var totals = await TotalsAsync(db, filter, ct);
+        // The reads are independent: each on a connection of its own, so the board waits for the slowest, not the sum.
+        var stagesTask = ReadAsync(db => db.FunnelStages.AsNoTracking().Where(s => !s.IsArchived).OrderBy(s => s.Order)
+            .Select(s => new StageItem(s.Id, s.Name, s.Color, s.Order, s.Kind, s.IsArchived, s.StaleAfterDays)).ToListAsync(ct), ct);
+        var totalsTask = ReadAsync(db => TotalsAsync(db, filter, ct), ct);
+        var openTask = ReadAsync(db => Project(db, FirstOpenCards(db, Filter(db, filter))).ToListAsync(ct), ct);
+        var wonTask = ClosedCardsAsync(DealStatus.Won);
+        var lostTask = ClosedCardsAsync(DealStatus.Lost);
+        await Task.WhenAll(stagesTask, totalsTask, openTask, wonTask, lostTask);
 
-        var deals = Filter(db, filter);
-        // Selecting a stage column inside the subquery keeps EF from rewriting the LATERAL join into ROW_NUMBER() over
-        // every open deal of the organisation (efcore#30450): PostgreSQL then reads at most 50 index entries per stage.
-        var open = from s in db.FunnelStages
-                   where !s.IsArchived
-                   from x in deals.Where(d => d.StageId == s.Id && d.Status == DealStatus.Open)
-                       .OrderBy(d => d.SortOrder).ThenByDescending(d => d.Id).Take(PageSize)
-                       .Select(d => new { Deal = d, s.Order })
-                   select x.Deal;
-        var cards = await Project(db, open).ToListAsync(ct);
-        if (filter.ShowClosed)
-        {
-            cards.AddRange(await Project(db, Closed(deals, DealStatus.Won).Take(PageSize)).ToListAsync(ct));
-            cards.AddRange(await Project(db, Closed(deals, DealStatus.Lost).Take(PageSize)).ToListAsync(ct));
-        }
-
-        var loaded = cards.ToLookup(c => c.Column);
+        var stages = stagesTask.Result;
+        var totals = totalsTask.Result;
+        var loaded = openTask.Result.Concat(wonTask.Result).Concat(lostTask.Result).ToLookup(c => c.Column);
         var columns = stages.Select(s => ColumnKey.Open(s.Id)).Append(ColumnKey.Won).Append(ColumnKey.Lost)
             .Select(key => new BoardColumnData(key, totals.GetValueOrDefault(key, ColumnTotals.Empty), Sort(key, loaded[key]).ToList()))
             .ToList();
         return new BoardData(seq, stages, columns);
+
+        Task<List<BoardCard>> ClosedCardsAsync(DealStatus status) => filter.ShowClosed
+            ? ReadAsync(db => Project(db, Closed(Filter(db, filter), status).Take(PageSize)).ToListAsync(ct), ct)
+            : Task.FromResult(new List<BoardCard>());
     }
+
+    private async Task<T> ReadAsync<T>(Func<SoulKgDbContext, Task<T>> read, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await read(db);
+    }
+
+    /// <summary>The first <see cref="PageSize"/> open cards of every active stage, in one query.</summary>
+    private static IQueryable<Deal> FirstOpenCards(SoulKgDbContext db, IQueryable<Deal> deals) =>
+        // Selecting a stage column inside the subquery keeps EF from rewriting the LATERAL join into ROW_NUMBER() over
+        // every open deal of the organisation (efcore#30450): PostgreSQL then reads at most 50 index entries per stage.
+        from s in db.FunnelStages
+        where !s.IsArchived
+        from x in deals.Where(d => d.StageId == s.Id && d.Status == DealStatus.Open)
+            .OrderBy(d => d.SortOrder).ThenByDescending(d => d.Id).Take(PageSize)
+            .Select(d => new { Deal = d, s.Order })
+        select x.Deal;
 
     /// <summary>The next cards of a column, in board order.</summary>
     public async Task<IReadOnlyList<BoardCard>> MoreAsync(ColumnKey column, BoardFilter filter, int skip, CancellationToken ct = default)

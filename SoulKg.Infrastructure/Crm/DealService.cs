@@ -35,6 +35,10 @@ public sealed record DealQuery
     public string? Tag { get; init; }
     public int? TravelMonth { get; init; }
     public string? Search { get; init; }
+
+    /// <summary>For the grid only: createdAt (default), client, stage, stageEnteredAt, budget, value or adults.</summary>
+    public string? SortBy { get; init; }
+    public bool Descending { get; init; } = true;
 }
 
 /// <summary>Deals (trip requests): create, edit the request fields, list and read. Moves go through <see cref="DealStageService"/>.</summary>
@@ -115,9 +119,28 @@ public sealed class DealService(IDbContextFactory<SoulKgDbContext> factory, OrgC
         await using var db = await factory.CreateDbContextAsync(ct);
         var deals = Filter(db, query);
         var total = await deals.CountAsync(ct);
-        var items = await Project(db, deals.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 500))).ToListAsync(ct);
+        var items = await Project(db, Sort(db, deals, query).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 500))).ToListAsync(ct);
         return new GridPage<DealListItem>(items, total);
     }
+
+    private static IOrderedQueryable<Deal> Sort(SoulKgDbContext db, IQueryable<Deal> deals, DealQuery query) =>
+        (query.SortBy?.ToLowerInvariant(), query.Descending) switch
+        {
+            ("client", false) => deals.OrderBy(d => db.Clients.Where(c => c.Id == d.ClientId).Select(c => c.Name).First()).ThenBy(d => d.Id),
+            ("client", true) => deals.OrderByDescending(d => db.Clients.Where(c => c.Id == d.ClientId).Select(c => c.Name).First()).ThenByDescending(d => d.Id),
+            ("stage", false) => deals.OrderBy(d => db.FunnelStages.Where(s => s.Id == d.StageId).Select(s => s.Order).First()).ThenBy(d => d.Id),
+            ("stage", true) => deals.OrderByDescending(d => db.FunnelStages.Where(s => s.Id == d.StageId).Select(s => s.Order).First()).ThenByDescending(d => d.Id),
+            ("stageenteredat", false) => deals.OrderBy(d => d.StageEnteredAt).ThenBy(d => d.Id),
+            ("stageenteredat", true) => deals.OrderByDescending(d => d.StageEnteredAt).ThenByDescending(d => d.Id),
+            ("budget", false) => deals.OrderBy(d => d.BudgetAmount).ThenBy(d => d.Id),
+            ("budget", true) => deals.OrderByDescending(d => d.BudgetAmount).ThenByDescending(d => d.Id),
+            ("value", false) => deals.OrderBy(d => d.ValueAmount).ThenBy(d => d.Id),
+            ("value", true) => deals.OrderByDescending(d => d.ValueAmount).ThenByDescending(d => d.Id),
+            ("adults", false) => deals.OrderBy(d => d.Adults).ThenBy(d => d.Id),
+            ("adults", true) => deals.OrderByDescending(d => d.Adults).ThenByDescending(d => d.Id),
+            ("createdat", false) => deals.OrderBy(d => d.CreatedAt).ThenBy(d => d.Id),
+            _ => deals.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id),
+        };
 
     public async Task<CursorPage<DealListItem>> ListAsync(DealQuery query, string? cursor, int? limit, CancellationToken ct = default)
     {

@@ -13,7 +13,7 @@ public sealed class NavMenuTests : MudTestContext
 
         var cut = Render<NavMenu>();
 
-        LinkTexts(cut).ShouldBe(["Воронка", "Входящие", "Клиенты", "Туры", "Партнёры", "Аналитика", "Этапы воронки", "Пользователи", "Журнал аудита"]);
+        LinkTexts(cut).ShouldBe(["Воронка", "Входящие", "Клиенты", "Заявки", "Туры", "Партнёры", "Аналитика", "Этапы воронки", "Пользователи", "Журнал аудита"]);
         cut.Find("a[href='analytics']").TextContent.ShouldContain("Аналитика");
         cut.Find("a[href='settings/users']").TextContent.ShouldContain("Пользователи");
     }
@@ -51,6 +51,7 @@ public sealed class NavMenuTests : MudTestContext
         var cut = Render<NavMenu>();
 
         LinkTexts(cut).ShouldContain("Клиенты");
+        LinkTexts(cut).ShouldContain("Заявки");
         LinkTexts(cut).ShouldNotContain("Аналитика");
     }
 

@@ -30,17 +30,27 @@ public static class CsvExport
         string name, TimeProvider clock, string[] headers, IAsyncEnumerable<T> rows, Func<T, string?[]> fields, CancellationToken ct)
     {
         var fileName = $"{name}-{BishkekTime.ToLocal(clock.GetUtcNow()):yyyy-MM-dd}.csv";
-        return TypedResults.Stream(async body =>
-        {
-            await using var csv = CsvWriter.Create(body, Options, leaveOpen: true);
-            csv.WriteHeader(headers);
-            await foreach (var row in rows.WithCancellation(ct))
-            {
-                await csv.WriteRecordAsync(fields(row), ct);
-            }
+        return TypedResults.Stream(body => WriteAsync(body, headers, rows, fields, ct), "text/csv; charset=utf-8", fileName);
+    }
 
-            await csv.FlushAsync(ct);
-        }, "text/csv; charset=utf-8", fileName);
+    /// <summary>The same file in memory, for the grids, which hand it to the browser as a download.</summary>
+    public static async Task<byte[]> ToBytesAsync<T>(string[] headers, IAsyncEnumerable<T> rows, Func<T, string?[]> fields, CancellationToken ct = default)
+    {
+        using var body = new MemoryStream();
+        await WriteAsync(body, headers, rows, fields, ct);
+        return body.ToArray();
+    }
+
+    private static async Task WriteAsync<T>(Stream body, string[] headers, IAsyncEnumerable<T> rows, Func<T, string?[]> fields, CancellationToken ct)
+    {
+        await using var csv = CsvWriter.Create(body, Options, leaveOpen: true);
+        csv.WriteHeader(headers);
+        await foreach (var row in rows.WithCancellation(ct))
+        {
+            await csv.WriteRecordAsync(fields(row), ct);
+        }
+
+        await csv.FlushAsync(ct);
     }
 
     /// <summary>Every row of a keyset-paged list, one page at a time.</summary>

@@ -120,7 +120,8 @@ internal sealed class DealConfiguration : IEntityTypeConfiguration<Deal>
         b.HasOne<Client>().WithMany().HasForeignKey(d => d.ClientId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<FunnelStage>().WithMany().HasForeignKey(d => d.StageId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<LostReason>().WithMany().HasForeignKey(d => d.LostReasonId).OnDelete(DeleteBehavior.Restrict);
-        b.HasIndex(d => new { d.OrgId, d.Status, d.StageId, d.SortOrder });
+        // The board's order (sort_order, then newest id) in full, so a column's first 50 cards are an index walk, not a sort of the stage.
+        b.HasIndex(d => new { d.OrgId, d.Status, d.StageId, d.SortOrder, d.Id }).IsDescending(false, false, false, false, true);
         // Deal lists (API, grids) are newest first within a stage: the scan stops after one page.
         b.HasIndex(d => new { d.OrgId, d.StageId, d.CreatedAt, d.Id }).IsDescending(false, false, true, true);
         b.HasIndex(d => new { d.OrgId, d.CreatedAt, d.Id }).IsDescending(false, true, true);

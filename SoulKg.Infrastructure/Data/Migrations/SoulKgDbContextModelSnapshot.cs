@@ -1494,8 +1494,9 @@ namespace SoulKg.Infrastructure.Data.Migrations
                         .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_deals_org_id_stage_id_created_at_id");
 
-                    b.HasIndex("OrgId", "Status", "StageId", "SortOrder")
-                        .HasDatabaseName("ix_deals_org_id_status_stage_id_sort_order");
+                    b.HasIndex("OrgId", "Status", "StageId", "SortOrder", "Id")
+                        .IsDescending(false, false, false, false, true)
+                        .HasDatabaseName("ix_deals_org_id_status_stage_id_sort_order_id");
 
                     b.ToTable("deals", null, t =>
                         {

@@ -36,6 +36,19 @@ public partial class BoardPage : IDisposable
     private readonly CancellationTokenSource _closing = new();
     private System.Diagnostics.Stopwatch? _shownWatch;
 
+    /// <summary>
+    /// The first render shows this many cards per column (about a screen's worth) and the next one the rest: a board of
+    /// 11 columns × 50 cards is several thousand elements, and the browser should not wait for all of them to show any.
+    /// </summary>
+    public const int FirstPaintCards = 10;
+
+    private int _renderLimit = FirstPaintCards;
+
+    /// <summary>What the drop zones show: every loaded card, or during the first paint the top of every column.</summary>
+    private IEnumerable<BoardCardItem> ShownItems => _renderLimit == int.MaxValue
+        ? _state.Items
+        : _state.Columns.SelectMany(c => c.Cards.Take(_renderLimit));
+
     [Inject] private BoardService Board { get; set; } = default!;
     [Inject] private DealStageService DealStages { get; set; } = default!;
     [Inject] private ChangeLogService ChangeLog { get; set; } = default!;
@@ -67,6 +80,13 @@ public partial class BoardPage : IDisposable
                 Logger.LogInformation("Board shown {Elapsed} ms after reading it", shown.ElapsedMilliseconds);
             }
 
+            if (_renderLimit != int.MaxValue && _state.IsLoaded)
+            {
+                // The rest of every column now, while the person is already looking at (and can drag) the first cards.
+                _renderLimit = int.MaxValue;
+                Refresh();
+            }
+
             return;
         }
 
@@ -74,12 +94,14 @@ public partial class BoardPage : IDisposable
         try
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
+            // People, tours and tags are read while the browser answers for the saved filter and the board is read.
+            var lookups = Board.LookupsAsync(_closing.Token);
             var filter = await ReadFilterAsync();
             var storageMs = watch.ElapsedMilliseconds;
-            _lookups = await Board.LookupsAsync(_closing.Token);
             // Subscribe before reading: a change committed while the board loads waits in the feed instead of being missed.
             _feed = new BoardFeed(Notifier, Org.RequiredOrgId);
             await _state.LoadAsync(filter, _closing.Token);
+            _lookups = await lookups;
             _feed.Start(OnChangesAsync);
             var loadMs = watch.ElapsedMilliseconds;
             _shownWatch = System.Diagnostics.Stopwatch.StartNew();
