@@ -93,6 +93,7 @@ public static class InfrastructureDependencyInjection
         services.AddScoped<PartnerService>();
         services.AddSingleton<INotifier, LogNotifier>();
         services.AddSingleton<IFollowUpScheduler, UnscheduledFollowUps>();
+        services.AddSoulKgAgents(builder.Configuration);
         services.AddTransient<DatabaseMigrator>();
         return builder;
     }

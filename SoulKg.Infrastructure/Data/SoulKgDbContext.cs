@@ -53,6 +53,9 @@ public class SoulKgDbContext(DbContextOptions<SoulKgDbContext> options, OrgConte
     public DbSet<CannedReply> CannedReplies => Set<CannedReply>();
     public DbSet<OrgRegistryEntry> OrgRegistry => Set<OrgRegistryEntry>();
     public DbSet<Realtime.OrgChangeCounter> ChangeCounters => Set<Realtime.OrgChangeCounter>();
+    public DbSet<Domain.Agents.AgentConfig> AgentConfigs => Set<Domain.Agents.AgentConfig>();
+    public DbSet<Domain.Agents.AgentConfigVersion> AgentConfigVersions => Set<Domain.Agents.AgentConfigVersion>();
+    public DbSet<Domain.Agents.AgentRun> AgentRuns => Set<Domain.Agents.AgentRun>();
 
     internal OrgContext Org => org;
 
