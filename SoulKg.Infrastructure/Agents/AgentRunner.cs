@@ -147,7 +147,7 @@ public sealed partial class AgentRunner(
         {
             OrgId = orgId, ConversationId = Guid.Empty, ClientId = Guid.Empty, DealId = Guid.Empty, TraceId = ActivityTraceId.CreateRandom().ToString(),
             Agent = kind, Settings = settings,
-            TrialDeal = new DealDetails(Guid.Empty, Guid.Empty, "Клиент (проба)", null, Guid.Empty, stage.ToString(), DealStatus.Open, [], new TravelDates(), 0, 0,
+            TrialDeal = new DealDetails(Guid.Empty, Guid.NewGuid(), "Клиент (проба)", null, Guid.Empty, stage.ToString(), DealStatus.Open, [], new TravelDates(), 0, 0,
                 null, null, null, null, null, null, ClientSource.WhatsApp, null, null, null, null, null, null, false, default, default, default, 0),
         };
         var messages = dialogue.Select(l => new Message
@@ -425,7 +425,7 @@ public sealed partial class AgentRunner(
         }
 
         await notifier.NotifyAsync(new Notice(orgId, NoticeKind.ChatWaitingForHuman, NoticeAudience.ChatStaff,
-            $"Чат ждёт оператора: {ReasonText(reason)}", text, $"inbox?c={conversationId}"), ct);
+            $"Чат ждёт оператора: {ReasonText(reason)}", text, $"inbox/{conversationId}"), ct);
     }
 
     private async Task<AgentRunResult> FinishAsync(IDbContextFactory<SoulKgDbContext> factory, AgentRun run, Stopwatch watch, Guid? replyId, CancellationToken ct)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,12 +17,16 @@ public sealed class AgentWorker(IAgentRunner runner, IOptions<AgentOptions> opti
     private readonly Channel<(Guid OrgId, Guid ConversationId, Guid MessageId)> _queue = Channel.CreateUnbounded<(Guid, Guid, Guid)>();
 
     /// <summary>Conversations with a run in progress; true when another message came meanwhile.</summary>
-    private readonly ConcurrentDictionary<Guid, bool> _running = new();
+    private readonly Dictionary<Guid, bool> _running = [];
+
+    /// <summary>Items written and not yet fully handled.</summary>
+    private int _pending;
 
     public Task OnInboundAsync(Guid orgId, Guid conversationId, Guid messageId, CancellationToken cancellationToken)
     {
         if (options.Value.AutoReply)
         {
+            Interlocked.Increment(ref _pending);
             _queue.Writer.TryWrite((orgId, conversationId, messageId));
         }
 
@@ -33,7 +36,7 @@ public sealed class AgentWorker(IAgentRunner runner, IOptions<AgentOptions> opti
     /// <summary>Resolves when no run is queued or in progress; for tests and graceful shutdown.</summary>
     public async Task WaitIdleAsync(CancellationToken ct)
     {
-        while (_queue.Reader.Count > 0 || !_running.IsEmpty)
+        while (Volatile.Read(ref _pending) > 0)
         {
             await Task.Delay(20, ct);
         }
@@ -46,25 +49,44 @@ public sealed class AgentWorker(IAgentRunner runner, IOptions<AgentOptions> opti
     {
         await foreach (var (orgId, conversationId, messageId) in _queue.Reader.ReadAllAsync(stoppingToken))
         {
-            if (!_running.TryAdd(conversationId, false))
+            lock (_running)
             {
-                _running[conversationId] = true;
-                continue;
+                if (_running.ContainsKey(conversationId))
+                {
+                    // A run of this chat is under way: it will go once more when it ends.
+                    _running[conversationId] = true;
+                    Interlocked.Decrement(ref _pending);
+                    continue;
+                }
+
+                _running[conversationId] = false;
             }
 
             try
             {
-                var again = true;
-                while (again)
+                while (true)
                 {
-                    _running[conversationId] = false;
                     await RunOnceAsync(orgId, conversationId, messageId, stoppingToken);
-                    again = _running.TryGetValue(conversationId, out var more) && more;
+                    lock (_running)
+                    {
+                        if (!_running[conversationId])
+                        {
+                            _running.Remove(conversationId);
+                            break;
+                        }
+
+                        _running[conversationId] = false;
+                    }
                 }
             }
             finally
             {
-                _running.TryRemove(conversationId, out _);
+                lock (_running)
+                {
+                    _running.Remove(conversationId);
+                }
+
+                Interlocked.Decrement(ref _pending);
             }
         }
     }

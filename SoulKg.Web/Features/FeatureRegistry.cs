@@ -1,3 +1,4 @@
+using SoulKg.Web.Features.Agents;
 using SoulKg.Web.Features.Audit;
 using SoulKg.Web.Features.Auth;
 using SoulKg.Web.Features.Users;
@@ -53,6 +54,7 @@ public static class FeatureRegistry
         api.MapToursEndpoints();
         api.MapPartnersEndpoints();
         api.MapInboxEndpoints();
+        api.MapAgentsEndpoints();
         return api;
     }
 
