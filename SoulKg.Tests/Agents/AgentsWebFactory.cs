@@ -32,7 +32,7 @@ public class AgentsWebFactory : SoulKgWebFactory
         new("Outbox:SweepInterval", "01:00:00"),
         new("Inbox:EchoGateway", "false"),
         new("Agents:AutoReply", AutoReply ? "true" : "false"),
-        new("Agents:RunTimeout", "00:00:05"),
+        new("Agents:RunTimeout", "00:00:20"), // long enough for a loaded CI machine; the "slow" model waits it out
         .. new[] { "broken", "garbage", "looping", "slow", "gated" }.Select(p => new KeyValuePair<string, string?>($"Agents:Providers:{p}:Endpoint", "http://127.0.0.1:9/v1")),
     ];
 

@@ -158,16 +158,16 @@ public static partial class TripRequestParser
     {
         if (MayHolidaysRegex().IsMatch(t))
         {
-            var year = YearFor(5, today);
+            var year = YearFor(5, 10, today);
             return facts with { From = new DateOnly(year, 5, 1), To = new DateOnly(year, 5, 10), Month = 5, Year = year, TravelText = "майские праздники" };
         }
 
         var range = RangeRegex().Match(t);
         if (range.Success && MonthOf(range.Groups["month"].Value) is { } rangeMonth)
         {
-            var year = YearFor(rangeMonth, today);
             var fromDay = int.Parse(range.Groups["from"].Value, CultureInfo.InvariantCulture);
             var toDay = int.Parse(range.Groups["to"].Value, CultureInfo.InvariantCulture);
+            var year = YearFor(rangeMonth, toDay, today);
             var days = DateTime.DaysInMonth(year, rangeMonth);
             if (fromDay >= 1 && toDay >= fromDay && toDay <= days)
             {
@@ -178,9 +178,9 @@ public static partial class TripRequestParser
         var englishRange = EnglishRangeRegex().Match(t);
         if (englishRange.Success && MonthOf(englishRange.Groups["month"].Value) is { } enMonth)
         {
-            var year = YearFor(enMonth, today);
             var fromDay = int.Parse(englishRange.Groups["from"].Value, CultureInfo.InvariantCulture);
             var toDay = int.Parse(englishRange.Groups["to"].Value, CultureInfo.InvariantCulture);
+            var year = YearFor(enMonth, toDay, today);
             if (fromDay >= 1 && toDay >= fromDay && toDay <= DateTime.DaysInMonth(year, enMonth))
             {
                 return facts with { From = new DateOnly(year, enMonth, fromDay), To = new DateOnly(year, enMonth, toDay), Month = enMonth, Year = year };
@@ -287,6 +287,10 @@ public static partial class TripRequestParser
 
     /// <summary>The next time that month comes: this year if it has not passed, otherwise next year.</summary>
     private static int YearFor(int month, DateOnly today) => month >= today.Month ? today.Year : today.Year + 1;
+
+    /// <summary>For exact dates: this year unless the last day has passed already.</summary>
+    private static int YearFor(int month, int lastDay, DateOnly today) =>
+        new DateOnly(today.Year, month, Math.Min(lastDay, DateTime.DaysInMonth(today.Year, month))) >= today ? today.Year : today.Year + 1;
 
     [GeneratedRegex(@"саламатсызбы|салам\b|кандайсыз|куттуктайм|рахмат", Opts)]
     private static partial Regex KyrgyzGreetingRegex();
