@@ -15,6 +15,7 @@ public static class Program
         new CrmBenchmark(),
         new AnalyticsBenchmark(),
         new BoardBenchmark(),
+        new AgentBenchmark(),
     ];
 
     public static async Task<int> Main(string[] args)

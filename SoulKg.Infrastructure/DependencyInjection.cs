@@ -94,6 +94,8 @@ public static class InfrastructureDependencyInjection
         services.AddSingleton<INotifier, LogNotifier>();
         builder.AddSoulKgFollowUps(connectionString);
         services.AddSoulKgAnalytics();
+        services.AddSingleton<IFollowUpScheduler, UnscheduledFollowUps>();
+        services.AddSoulKgAgents(builder.Configuration);
         services.AddTransient<DatabaseMigrator>();
         return builder;
     }

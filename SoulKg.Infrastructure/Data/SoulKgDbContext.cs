@@ -55,6 +55,9 @@ public class SoulKgDbContext(DbContextOptions<SoulKgDbContext> options, OrgConte
     public DbSet<Realtime.OrgChangeCounter> ChangeCounters => Set<Realtime.OrgChangeCounter>();
     public DbSet<Domain.FollowUps.FollowUp> FollowUps => Set<Domain.FollowUps.FollowUp>();
     public DbSet<Domain.FollowUps.FollowUpSettings> FollowUpSettings => Set<Domain.FollowUps.FollowUpSettings>();
+    public DbSet<Domain.Agents.AgentConfig> AgentConfigs => Set<Domain.Agents.AgentConfig>();
+    public DbSet<Domain.Agents.AgentConfigVersion> AgentConfigVersions => Set<Domain.Agents.AgentConfigVersion>();
+    public DbSet<Domain.Agents.AgentRun> AgentRuns => Set<Domain.Agents.AgentRun>();
 
     internal OrgContext Org => org;
 

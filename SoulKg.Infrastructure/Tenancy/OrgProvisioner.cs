@@ -29,5 +29,6 @@ public sealed class OrgProvisioner
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await Agents.AgentConfigService.EnsureDefaultsAsync(db, organization.Id, DateTimeOffset.UtcNow, cancellationToken);
     }
 }

@@ -24,6 +24,7 @@ public sealed class InboxWebFactory : SoulKgWebFactory
         new("Outbox:FirstRetryDelay", "00:00:00.001"),
         new("Outbox:SweepInterval", "01:00:00"),
         new("Inbox:EchoGateway", "false"),
+        new("Agents:AutoReply", "false"),
     ];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -1,4 +1,5 @@
 using SoulKg.Web.Features.Analytics;
+using SoulKg.Web.Features.Agents;
 using SoulKg.Web.Features.Audit;
 using SoulKg.Web.Features.Auth;
 using SoulKg.Web.Features.Users;
@@ -58,6 +59,7 @@ public static class FeatureRegistry
         api.MapInboxEndpoints();
         api.MapFollowUpsEndpoints();
         api.MapAnalyticsEndpoints();
+        api.MapAgentsEndpoints();
         return api;
     }
 
