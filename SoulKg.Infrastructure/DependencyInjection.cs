@@ -92,6 +92,7 @@ public static class InfrastructureDependencyInjection
         services.AddScoped<TourService>();
         services.AddScoped<PartnerService>();
         services.AddSingleton<INotifier, LogNotifier>();
+        services.AddSoulKgWhatsApp(builder.Configuration);
         services.AddSingleton<IFollowUpScheduler, UnscheduledFollowUps>();
         services.AddTransient<DatabaseMigrator>();
         return builder;

@@ -11,6 +11,7 @@ using SoulKg.Infrastructure.Conversations;
 using SoulKg.Web.Features.Inbox;
 using SoulKg.Web.Features.Inbox.Dev;
 using SoulKg.Web.Hubs;
+using SoulKg.Web.Features.Channels;
 
 namespace SoulKg.Web.Features;
 
@@ -24,6 +25,7 @@ public static class FeatureRegistry
         services.AddSoulKgApiJson();
         services.AddSoulKgApiExamples();
         services.AddScoped<CannedReplyService>();
+        services.AddChannelsFeature();
         services.AddSignalR();
         services.AddSingleton<InboxHubBridge>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxHubBridge>());
@@ -60,6 +62,7 @@ public static class FeatureRegistry
     public static WebApplication MapSoulKgHubs(this WebApplication app)
     {
         app.MapHub<InboxHub>(InboxHub.Path);
+        app.UseSandboxGuard();
         if (InboxDevTools.Enabled(app.Configuration, app.Environment))
         {
             app.MapInboxDevTools();
