@@ -21,7 +21,7 @@
 
     const emit = (type, data) => {
         try {
-            window.__soulkgEmit(JSON.stringify(Object.assign({ type }, data || {})));
+            window.__soulkgEmit(JSON.stringify(Object.assign({}, data || {}, { type })));
         } catch (e) {
             // the binding is gone only while the page is closing
         }
@@ -42,7 +42,7 @@
         senderPn: msg.senderPn ? (msg.senderPn._serialized || msg.senderPn) : null,
         fromMe: !!(msg.id && msg.id.fromMe),
         body: msg.body || '',
-        type: msg.type,
+        msgType: msg.type,
         t: msg.t,
         notifyName: msg.notifyName || null,
         isGroup: !!(msg.id && msg.id.remote && String(msg.id.remote._serialized || msg.id.remote).endsWith('@g.us')),
