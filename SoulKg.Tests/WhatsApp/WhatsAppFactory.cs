@@ -47,7 +47,7 @@ public sealed class WhatsAppFactory : SoulKgWebFactory
         new("WhatsApp:SandboxEnabled", "true"),
         new("WhatsApp:Mode", "Sandbox"),
         new("WhatsApp:ChromiumPath", TestSettings.ChromiumPath),
-        new("WhatsApp:SandboxQrRotateSeconds", "4"),
+        new("WhatsApp:SandboxQrRotateSeconds", "8"),
         new("WhatsApp:SandboxQrRotations", "3"),
         new("WhatsApp:ReconcileInterval", "00:00:01"),
         new("WhatsApp:WatchdogInterval", "00:00:02"),
