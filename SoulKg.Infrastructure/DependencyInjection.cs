@@ -94,6 +94,7 @@ public static class InfrastructureDependencyInjection
         services.AddSingleton<INotifier, LogNotifier>();
         builder.AddSoulKgFollowUps(connectionString);
         services.AddSoulKgAnalytics();
+        services.AddSoulKgWhatsApp(builder.Configuration);
         services.AddSingleton<IFollowUpScheduler, UnscheduledFollowUps>();
         services.AddSoulKgAgents(builder.Configuration);
         services.AddTransient<DatabaseMigrator>();

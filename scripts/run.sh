@@ -38,9 +38,9 @@ URL=${SOULKG_URL:-http://127.0.0.1:5080}
 export ASPNETCORE_ENVIRONMENT=Development
 export ASPNETCORE_URLS=$URL
 export SoulKg__DataPath=$REPO/.data/app
+# The demo's WhatsApp is the sandbox driven by the real host: Настройки → Каналы → Запустить, then "Телефон песочницы".
 export WhatsApp__Mode=Sandbox
-# Until the WhatsApp sandbox adapter lands, the dev echo gateway "sends" sandbox messages and acks them, so the inbox demo shows ticks.
-export Inbox__EchoGateway=true
+export WhatsApp__SandboxEnabled=true
 mkdir -p "$SoulKg__DataPath"
 
 # Run from the project folder (as `dotnet run` does) so appsettings*.json and wwwroot are found.

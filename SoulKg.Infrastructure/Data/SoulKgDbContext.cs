@@ -45,6 +45,7 @@ public class SoulKgDbContext(DbContextOptions<SoulKgDbContext> options, OrgConte
     public DbSet<DealPartner> DealPartners => Set<DealPartner>();
     public DbSet<Realtime.ChangeLogEntry> ChangeLog => Set<Realtime.ChangeLogEntry>();
     public DbSet<Channel> Channels => Set<Channel>();
+    public DbSet<ChannelEvent> ChannelEvents => Set<ChannelEvent>();
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<HolderChange> HolderChanges => Set<HolderChange>();
     public DbSet<Message> Messages => Set<Message>();

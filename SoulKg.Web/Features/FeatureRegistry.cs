@@ -14,6 +14,7 @@ using SoulKg.Web.Features.Inbox;
 using SoulKg.Web.Features.Inbox.Dev;
 using SoulKg.Web.Hubs;
 using SoulKg.Web.Features.FollowUps;
+using SoulKg.Web.Features.Channels;
 
 namespace SoulKg.Web.Features;
 
@@ -28,6 +29,7 @@ public static class FeatureRegistry
         services.AddSoulKgApiExamples();
         services.AddSoulKgAnalyticsApi();
         services.AddScoped<CannedReplyService>();
+        services.AddChannelsFeature();
         services.AddSignalR();
         services.AddSingleton<InboxHubBridge>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxHubBridge>());
@@ -68,6 +70,7 @@ public static class FeatureRegistry
     {
         app.MapHub<InboxHub>(InboxHub.Path);
         app.MapAnalyticsDownloads();
+        app.UseSandboxGuard();
         if (InboxDevTools.Enabled(app.Configuration, app.Environment))
         {
             app.MapInboxDevTools();

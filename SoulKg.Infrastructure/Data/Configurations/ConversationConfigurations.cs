@@ -126,3 +126,15 @@ internal sealed class OrgRegistryConfiguration : IEntityTypeConfiguration<Tenanc
         b.HasKey(r => r.Id);
     }
 }
+
+internal sealed class ChannelEventConfiguration : IEntityTypeConfiguration<ChannelEvent>
+{
+    public void Configure(EntityTypeBuilder<ChannelEvent> b)
+    {
+        b.ToTable("channel_events");
+        b.Property(e => e.State).HasConversion<string>().HasMaxLength(20);
+        b.Property(e => e.Text).HasMaxLength(1000);
+        b.HasOne<Channel>().WithMany().HasForeignKey(e => e.ChannelId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(e => new { e.ChannelId, e.At });
+    }
+}

@@ -976,6 +976,46 @@ namespace SoulKg.Infrastructure.Data.Migrations
                     b.ToTable("channels", (string)null);
                 });
 
+            modelBuilder.Entity("SoulKg.Domain.Conversations.ChannelEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("ChannelId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("channel_id");
+
+                    b.Property<Guid>("OrgId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("org_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_channel_events");
+
+                    b.HasIndex("ChannelId", "At")
+                        .HasDatabaseName("ix_channel_events_channel_id_at");
+
+                    b.ToTable("channel_events", (string)null);
+                });
+
             modelBuilder.Entity("SoulKg.Domain.Conversations.Conversation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2467,6 +2507,16 @@ namespace SoulKg.Infrastructure.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_channels_organizations_org_id");
+                });
+
+            modelBuilder.Entity("SoulKg.Domain.Conversations.ChannelEvent", b =>
+                {
+                    b.HasOne("SoulKg.Domain.Conversations.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_channel_events_channels_channel_id");
                 });
 
             modelBuilder.Entity("SoulKg.Domain.Conversations.Conversation", b =>
