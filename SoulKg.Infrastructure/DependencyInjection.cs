@@ -95,7 +95,6 @@ public static class InfrastructureDependencyInjection
         builder.AddSoulKgFollowUps(connectionString);
         services.AddSoulKgAnalytics();
         services.AddSoulKgWhatsApp(builder.Configuration);
-        services.AddSingleton<IFollowUpScheduler, UnscheduledFollowUps>();
         services.AddSoulKgAgents(builder.Configuration);
         services.AddTransient<DatabaseMigrator>();
         return builder;
