@@ -91,7 +91,8 @@ public static class InfrastructureDependencyInjection
         services.AddScoped<FunnelSettingsService>();
         services.AddScoped<TourService>();
         services.AddScoped<PartnerService>();
-        services.AddSingleton<INotifier, LogNotifier>();
+        services.AddSoulKgNotifications();
+        services.AddSoulKgHandoffs(builder.Configuration);
         services.AddSingleton<IFollowUpScheduler, UnscheduledFollowUps>();
         services.AddTransient<DatabaseMigrator>();
         return builder;

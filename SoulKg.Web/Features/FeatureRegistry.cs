@@ -11,6 +11,8 @@ using SoulKg.Infrastructure.Conversations;
 using SoulKg.Web.Features.Inbox;
 using SoulKg.Web.Features.Inbox.Dev;
 using SoulKg.Web.Hubs;
+using SoulKg.Web.Features.Notifications;
+using SoulKg.Web.Features.Handoffs;
 
 namespace SoulKg.Web.Features;
 
@@ -24,6 +26,7 @@ public static class FeatureRegistry
         services.AddSoulKgApiJson();
         services.AddSoulKgApiExamples();
         services.AddScoped<CannedReplyService>();
+        services.AddSingleton<HandoffLinks>();
         services.AddSignalR();
         services.AddSingleton<InboxHubBridge>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxHubBridge>());
@@ -53,6 +56,8 @@ public static class FeatureRegistry
         api.MapToursEndpoints();
         api.MapPartnersEndpoints();
         api.MapInboxEndpoints();
+        api.MapNotificationsEndpoints();
+        api.MapHandoffsEndpoints();
         return api;
     }
 
