@@ -162,7 +162,7 @@ public sealed class HandoffFlowTests(HandoffWebFactory app) : IClassFixture<Hand
 
         await sla.SweepAsync(sent.AddMinutes(61), Ct);
         var reminded = await HandoffAsync(s, created.Handoff.Id);
-        reminded.RemindedAt.ShouldBe(sent.AddMinutes(61));
+        reminded.RemindedAt.ShouldNotBeNull().ShouldBe(sent.AddMinutes(61), TimeSpan.FromMilliseconds(1)); // PostgreSQL keeps microseconds
         reminded.Status.ShouldBe(HandoffStatus.Pending);
         (await ChatTextsAsync(s, reminded.ConversationId!.Value)).ShouldContain(t => t.StartsWith("Напоминаем", StringComparison.Ordinal));
 
