@@ -96,6 +96,9 @@ public static class InfrastructureDependencyInjection
         services.AddSoulKgAnalytics();
         services.AddSoulKgWhatsApp(builder.Configuration);
         services.AddSoulKgAgents(builder.Configuration);
+        services.AddSoulKgNotifications();
+        services.AddSoulKgHandoffs(builder.Configuration);
+        services.AddSingleton<IFollowUpScheduler, UnscheduledFollowUps>();
         services.AddTransient<DatabaseMigrator>();
         return builder;
     }

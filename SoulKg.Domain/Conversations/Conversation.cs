@@ -17,13 +17,22 @@ public enum Holder
     Closed = 3,
 }
 
-/// <summary>A chat with a client (or a group) on one channel.</summary>
+/// <summary>
+/// A chat on one channel: with a client (or a group), or — when <see cref="PartnerId"/> is set — with a partner the
+/// organisation hands clients to. Exactly one of the two is set (a CHECK constraint). Partner chats stay
+/// <see cref="Holder.Closed"/>, never show in the inbox and are never answered by the agent (docs/handoffs.md).
+/// </summary>
 public sealed class Conversation : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid OrgId { get; set; }
     public Guid ChannelId { get; set; }
-    public Guid ClientId { get; set; }
+
+    /// <summary>The client of a client chat; null in a partner chat.</summary>
+    public Guid? ClientId { get; set; }
+
+    /// <summary>The partner of a partner chat (handoff cards and answers); null in a client chat.</summary>
+    public Guid? PartnerId { get; set; }
 
     /// <summary>The messenger's chat id: <c>996555123456@c.us</c>, <c>…@lid</c> or a group id <c>…@g.us</c>.</summary>
     public required string ExternalChatId { get; set; }

@@ -20,6 +20,22 @@ public static class HolderRules
         return Change(conversation, Holder.Human, userId, "Оператор взял чат", now, actor);
     }
 
+    /// <summary>A manager gives the chat to a named person, whoever holds it now (a closed chat stays closed).</summary>
+    public static HolderChange Assign(Conversation conversation, Guid userId, DateTimeOffset now, StageActor actor)
+    {
+        if (conversation.Holder == Holder.Human && conversation.HolderUserId == userId)
+        {
+            throw DomainException.Conflict("holder", "Чат уже у этого сотрудника.");
+        }
+
+        if (conversation.Holder == Holder.Closed)
+        {
+            throw DomainException.Conflict("holder", "Чат закрыт.");
+        }
+
+        return Change(conversation, Holder.Human, userId, "Назначен руководителем", now, actor);
+    }
+
     public static HolderChange HandBack(Conversation conversation, Guid userId, bool canOverride, DateTimeOffset now, StageActor actor)
     {
         if (conversation.Holder != Holder.Human && conversation.Holder != Holder.WaitingForHuman)

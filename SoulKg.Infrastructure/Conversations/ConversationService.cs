@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using SoulKg.Domain;
 using SoulKg.Domain.Conversations;
 using SoulKg.Domain.Funnel;
+using SoulKg.Domain.Notifications;
 using SoulKg.Domain.Tenancy;
 using SoulKg.Infrastructure.Crm;
 using SoulKg.Infrastructure.Data;
@@ -40,7 +41,8 @@ public sealed record MessageItem(
 /// The operators' side of conversations: the inbox lists, reading, sending, internal notes, and who holds a chat. Every
 /// outgoing message is written together with its outbox entry; sending is the dispatcher's job.
 /// </summary>
-public sealed class ConversationService(IDbContextFactory<SoulKgDbContext> factory, OrgContext org, TimeProvider clock, ILogger<ConversationService> logger)
+public sealed class ConversationService(
+    IDbContextFactory<SoulKgDbContext> factory, OrgContext org, TimeProvider clock, INotifier notifier, ILogger<ConversationService> logger)
 {
     public async Task<GridPage<ConversationItem>> QueryAsync(InboxQuery query, int skip, int take, CancellationToken ct = default)
     {
@@ -77,7 +79,7 @@ public sealed class ConversationService(IDbContextFactory<SoulKgDbContext> facto
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var me = org.UserId;
-        var byHolder = await db.Conversations.GroupBy(c => c.Holder).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        var byHolder = await db.Conversations.Where(c => c.PartnerId == null).GroupBy(c => c.Holder).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
         var mine = await db.Conversations.CountAsync(c => c.Holder == Holder.Human && c.HolderUserId == me, ct);
         int Of(Holder h) => byHolder.FirstOrDefault(x => x.Key == h)?.Count ?? 0;
         return new Dictionary<InboxTab, int>
@@ -214,6 +216,25 @@ public sealed class ConversationService(IDbContextFactory<SoulKgDbContext> facto
     public Task<ConversationItem> CloseAsync(Guid conversationId, uint? expectedVersion = null, CancellationToken ct = default) =>
         ChangeHolderAsync(conversationId, expectedVersion, (c, now) => HolderRules.Close(c, now, Actor()), ct);
 
+    /// <summary>A manager gives the chat to a named operator (who gets a "chat assigned to you" notice).</summary>
+    public async Task<ConversationItem> AssignAsync(Guid conversationId, Guid userId, uint? expectedVersion = null, CancellationToken ct = default)
+    {
+        if (org.Role is not (OrgRole.Owner or OrgRole.Admin or OrgRole.Manager))
+        {
+            throw DomainException.Conflict("userId", "Назначать чаты могут владелец, администратор или руководитель.");
+        }
+
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            if (!await db.Memberships.AnyAsync(m => m.UserId == userId && m.IsActive, ct))
+            {
+                throw DomainException.NotFound("userId", "Сотрудник не найден.");
+            }
+        }
+
+        return await ChangeHolderAsync(conversationId, expectedVersion, (c, now) => HolderRules.Assign(c, userId, now, Actor()), ct);
+    }
+
     /// <summary>The agent (or a rule) asks for a person: the chat waits for an operator.</summary>
     public Task<ConversationItem> RequestHumanAsync(Guid conversationId, string reason, CancellationToken ct = default) =>
         ChangeHolderAsync(conversationId, null, (c, now) => HolderRules.RequestHuman(c, reason, now, Actor()), ct);
@@ -338,6 +359,7 @@ public sealed class ConversationService(IDbContextFactory<SoulKgDbContext> facto
 
     private async Task<ConversationItem> ChangeHolderAsync(Guid conversationId, uint? expectedVersion, Func<Conversation, DateTimeOffset, HolderChange> change, CancellationToken ct)
     {
+        HolderChange changed;
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -349,17 +371,50 @@ public sealed class ConversationService(IDbContextFactory<SoulKgDbContext> facto
                 throw new StaleVersionException("Conversation");
             }
 
-            db.HolderChanges.Add(change(conversation, clock.GetUtcNow()));
+            var recorded = change(conversation, clock.GetUtcNow());
+            db.HolderChanges.Add(recorded);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
+            changed = recorded;
         }
 
-        return (await GetAsync(conversationId, ct))!;
+        var item = (await GetAsync(conversationId, ct))!;
+        await NotifyHolderAsync(changed, item, ct);
+        return item;
+    }
+
+    /// <summary>After the commit: a chat that starts waiting tells everyone who works chats; a chat given to someone else tells them.</summary>
+    private async Task NotifyHolderAsync(HolderChange change, ConversationItem item, CancellationToken ct)
+    {
+        var name = item.IsGroup ? item.Title ?? item.ClientName : item.ClientName;
+        var notice = change.To switch
+        {
+            Holder.WaitingForHuman when change.From != Holder.WaitingForHuman => new Notice(change.OrgId, NoticeKind.ChatWaitingForHuman, NoticeAudience.ChatStaff,
+                $"Чат ждёт оператора: {name}", change.Reason, $"inbox/{item.Id}"),
+            Holder.Human when change.ToUserId is { } user && user != org.UserId => new Notice(change.OrgId, NoticeKind.ChatAssigned, NoticeAudience.User,
+                $"Вам назначен чат: {name}", item.LastMessagePreview, $"inbox/{item.Id}", user),
+            _ => null,
+        };
+        if (notice is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await notifier.NotifyAsync(notice, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The chat change is committed; a lost notice must not turn it into an error for the caller.
+            logger.LogError(e, "Notice {Kind} for conversation {ConversationId} failed", notice.Kind, item.Id);
+        }
     }
 
     private IQueryable<Conversation> Filter(SoulKgDbContext db, InboxQuery query)
     {
-        var conversations = db.Conversations.AsNoTracking();
+        // Partner chats (handoffs) are not the inbox's business.
+        var conversations = db.Conversations.AsNoTracking().Where(c => c.PartnerId == null);
         var me = org.UserId;
         conversations = query.Tab switch
         {
@@ -390,7 +445,7 @@ public sealed class ConversationService(IDbContextFactory<SoulKgDbContext> facto
             }
 
             var byText = db.Messages.Where(m => EF.Functions.ILike(m.Text, pattern)).Select(m => m.ConversationId);
-            conversations = conversations.Where(c => clients.Contains(c.ClientId) || byText.Contains(c.Id));
+            conversations = conversations.Where(c => clients.Contains(c.ClientId!.Value) || byText.Contains(c.Id));
         }
 
         return conversations;
@@ -398,10 +453,10 @@ public sealed class ConversationService(IDbContextFactory<SoulKgDbContext> facto
 
     private static IQueryable<ConversationItem> Project(SoulKgDbContext db, IQueryable<Conversation> conversations) =>
         from c in conversations
-        join client in db.Clients on c.ClientId equals client.Id
+        join client in db.Clients on c.ClientId equals (Guid?)client.Id
         let deal = db.Deals.Where(d => d.ClientId == c.ClientId && d.Status == DealStatus.Open).OrderByDescending(d => d.CreatedAt).FirstOrDefault()
         select new ConversationItem(
-            c.Id, c.ChannelId, c.ClientId, client.Name,
+            c.Id, c.ChannelId, client.Id, client.Name,
             db.ClientContacts.Where(x => x.ClientId == c.ClientId && x.Kind == Domain.Clients.ContactKind.Phone).Select(x => x.Value).FirstOrDefault(),
             c.IsGroup, c.Title, c.Holder, c.HolderUserId,
             db.Users.Where(u => u.Id == c.HolderUserId).Select(u => u.DisplayName).FirstOrDefault(),

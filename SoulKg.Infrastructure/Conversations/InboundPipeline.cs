@@ -10,6 +10,7 @@ using SoulKg.Domain.Funnel;
 using SoulKg.Domain.Tenancy;
 using SoulKg.Infrastructure.Crm;
 using SoulKg.Infrastructure.Data;
+using SoulKg.Infrastructure.Handoffs;
 using SoulKg.Infrastructure.Tenancy;
 
 namespace SoulKg.Infrastructure.Conversations;
@@ -50,6 +51,15 @@ public sealed record InboundResult(InboundOutcome Outcome, Guid? ConversationId,
 public interface IInboundReaction
 {
     Task OnInboundAsync(Guid orgId, Guid conversationId, Guid messageId, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Called after an inbound message is stored in a partner chat (a conversation with a partner, not a client): the
+/// partner handoff reads "да"/"нет" here. Partner chats never reach <see cref="IInboundReaction"/>.
+/// </summary>
+public interface IPartnerReplyReaction
+{
+    Task OnPartnerReplyAsync(Guid orgId, Guid partnerId, Guid conversationId, Guid messageId, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -102,6 +112,7 @@ public sealed class InboundPipeline(IServiceScopeFactory scopes, ILogger<Inbound
         var clock = services.GetRequiredService<TimeProvider>();
         InboundResult result;
         Holder holder;
+        Guid? partnerId;
         try
         {
             await using var db = await factory.CreateDbContextAsync(ct);
@@ -116,21 +127,25 @@ public sealed class InboundPipeline(IServiceScopeFactory scopes, ILogger<Inbound
                 ?? throw new InvalidOperationException("The stored envelope is not a message.");
             var now = clock.GetUtcNow();
             // A known chat keeps its client (even when the sender's number cannot be parsed); a new one finds or creates it.
-            var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.ChannelId == message.ChannelId && c.ExternalChatId == message.ChatId, ct);
-            var clientId = await FindOrCreateClientAsync(db, org, message, conversation?.ClientId, now, ct);
-            if (conversation is null)
+            var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.ChannelId == message.ChannelId && c.ExternalChatId == message.ChatId, ct)
+                ?? await PartnerChats.ForNewChatAsync(db, message, now, ct);
+            if (conversation?.PartnerId is null)
             {
-                conversation = new Conversation
+                var clientId = await FindOrCreateClientAsync(db, org, message, conversation?.ClientId, now, ct);
+                if (conversation is null)
                 {
-                    ChannelId = message.ChannelId, ClientId = clientId, ExternalChatId = message.ChatId, IsGroup = message.IsGroup,
-                    Title = message.IsGroup ? message.GroupTitle : null, Holder = Holder.AiActive, HolderSince = now, CreatedAt = now,
-                };
-                db.Conversations.Add(conversation);
-            }
+                    conversation = new Conversation
+                    {
+                        ChannelId = message.ChannelId, ClientId = clientId, ExternalChatId = message.ChatId, IsGroup = message.IsGroup,
+                        Title = message.IsGroup ? message.GroupTitle : null, Holder = Holder.AiActive, HolderSince = now, CreatedAt = now,
+                    };
+                    db.Conversations.Add(conversation);
+                }
 
-            if (HolderRules.OnInbound(conversation, now, new StageActor(ActorType.System, null, "inbound")) is { } reopened)
-            {
-                db.HolderChanges.Add(reopened);
+                if (HolderRules.OnInbound(conversation, now, new StageActor(ActorType.System, null, "inbound")) is { } reopened)
+                {
+                    db.HolderChanges.Add(reopened);
+                }
             }
 
             var stored = new Message
@@ -157,6 +172,7 @@ public sealed class InboundPipeline(IServiceScopeFactory scopes, ILogger<Inbound
             await transaction.CommitAsync(ct);
             result = new InboundResult(InboundOutcome.Stored, conversation.Id, stored.Id);
             holder = conversation.Holder;
+            partnerId = conversation.PartnerId;
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "ix_messages_channel_id_external_id" })
         {
@@ -171,7 +187,22 @@ public sealed class InboundPipeline(IServiceScopeFactory scopes, ILogger<Inbound
             return new InboundResult(InboundOutcome.Failed, null, null, e.Message);
         }
 
-        if (holder == Holder.AiActive)
+        if (partnerId is { } partner)
+        {
+            // A partner's answer to a handoff card: never the agent's business.
+            foreach (var reaction in services.GetServices<IPartnerReplyReaction>())
+            {
+                try
+                {
+                    await reaction.OnPartnerReplyAsync(orgId, partner, result.ConversationId!.Value, result.MessageId!.Value, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "Reaction to partner message {MessageId} failed", result.MessageId);
+                }
+            }
+        }
+        else if (holder == Holder.AiActive)
         {
             foreach (var reaction in services.GetServices<IInboundReaction>())
             {

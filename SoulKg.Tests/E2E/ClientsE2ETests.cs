@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SoulKg.Tests.TestInfrastructure;
 using static Microsoft.Playwright.Assertions;
+using static SoulKg.Tests.E2E.BrowserSteps;
 
 namespace SoulKg.Tests.E2E;
 
@@ -41,37 +42,6 @@ public sealed partial class ClientsE2ETests(BrowserFixture browser) : IClassFixt
         await Expect(latest).ToHaveAttributeAsync("data-kind", "StageChanged");
         await Expect(latest).ToContainTextAsync("Новый лид → Квалификация");
         await Expect(page.GetByTestId("timeline-item")).ToHaveCountAsync(3);
-    }
-
-    /// <summary>
-    /// The page is prerendered: a click before the Blazor circuit is attached does nothing, so click until the
-    /// expected element shows up.
-    /// </summary>
-    private static async Task ClickUntilVisibleAsync(ILocator button, ILocator expected)
-    {
-        for (var attempt = 0; attempt < 10 && !await expected.IsVisibleAsync(); attempt++)
-        {
-            try
-            {
-                // A click that landed but is slow to render must not be repeated: the dialog's overlay would take it.
-                await button.ClickAsync(new() { Timeout = 2_000 });
-                await expected.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 3_000 });
-            }
-            catch (TimeoutException)
-            {
-                // not interactive yet, or still rendering: look again
-            }
-        }
-
-        await Expect(expected).ToBeVisibleAsync();
-    }
-
-    private static async Task SignInAsync(IPage page, TestAccount account)
-    {
-        await page.GotoAsync("/Account/Login");
-        await page.GetByLabel("E-mail").FillAsync(account.Email);
-        await page.GetByLabel("Пароль", new() { Exact = true }).FillAsync(account.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Войти" }).ClickAsync();
     }
 
     [GeneratedRegex("/funnel$")]

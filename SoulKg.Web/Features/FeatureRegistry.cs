@@ -15,6 +15,8 @@ using SoulKg.Web.Features.Inbox.Dev;
 using SoulKg.Web.Hubs;
 using SoulKg.Web.Features.FollowUps;
 using SoulKg.Web.Features.Channels;
+using SoulKg.Web.Features.Notifications;
+using SoulKg.Web.Features.Handoffs;
 
 namespace SoulKg.Web.Features;
 
@@ -30,6 +32,7 @@ public static class FeatureRegistry
         services.AddSoulKgAnalyticsApi();
         services.AddScoped<CannedReplyService>();
         services.AddChannelsFeature();
+        services.AddSingleton<HandoffLinks>();
         services.AddSignalR();
         services.AddSingleton<InboxHubBridge>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxHubBridge>());
@@ -62,6 +65,8 @@ public static class FeatureRegistry
         api.MapFollowUpsEndpoints();
         api.MapAnalyticsEndpoints();
         api.MapAgentsEndpoints();
+        api.MapNotificationsEndpoints();
+        api.MapHandoffsEndpoints();
         return api;
     }
 

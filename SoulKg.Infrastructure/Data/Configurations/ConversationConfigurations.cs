@@ -34,6 +34,9 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
         b.Property(c => c.Version).IsRowVersion();
         b.HasOne<Channel>().WithMany().HasForeignKey(c => c.ChannelId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Client>().WithMany().HasForeignKey(c => c.ClientId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Domain.Partners.Partner>().WithMany().HasForeignKey(c => c.PartnerId).OnDelete(DeleteBehavior.Cascade);
+        b.ToTable(t => t.HasCheckConstraint("ck_conversations_client_or_partner", "num_nonnulls(client_id, partner_id) = 1"));
+        b.HasIndex(c => c.PartnerId).HasFilter("partner_id IS NOT NULL");
         b.HasIndex(c => new { c.ChannelId, c.ExternalChatId }).IsUnique();
         b.HasIndex(c => new { c.OrgId, c.Holder, c.LastMessageAt });
         b.HasIndex(c => new { c.OrgId, c.LastMessageAt });

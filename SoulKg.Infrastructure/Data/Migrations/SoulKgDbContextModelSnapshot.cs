@@ -1027,7 +1027,7 @@ namespace SoulKg.Infrastructure.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("channel_id");
 
-                    b.Property<Guid>("ClientId")
+                    b.Property<Guid?>("ClientId")
                         .HasColumnType("uuid")
                         .HasColumnName("client_id");
 
@@ -1085,6 +1085,10 @@ namespace SoulKg.Infrastructure.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("org_id");
 
+                    b.Property<Guid?>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
                     b.Property<string>("Title")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -1106,6 +1110,10 @@ namespace SoulKg.Infrastructure.Data.Migrations
                     b.HasIndex("ClientId")
                         .HasDatabaseName("ix_conversations_client_id");
 
+                    b.HasIndex("PartnerId")
+                        .HasDatabaseName("ix_conversations_partner_id")
+                        .HasFilter("partner_id IS NOT NULL");
+
                     b.HasIndex("ChannelId", "ExternalChatId")
                         .IsUnique()
                         .HasDatabaseName("ix_conversations_channel_id_external_chat_id");
@@ -1116,7 +1124,10 @@ namespace SoulKg.Infrastructure.Data.Migrations
                     b.HasIndex("OrgId", "Holder", "LastMessageAt")
                         .HasDatabaseName("ix_conversations_org_id_holder_last_message_at");
 
-                    b.ToTable("conversations", (string)null);
+                    b.ToTable("conversations", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_conversations_client_or_partner", "num_nonnulls(client_id, partner_id) = 1");
+                        });
                 });
 
             modelBuilder.Entity("SoulKg.Domain.Conversations.HolderChange", b =>
@@ -1937,6 +1948,298 @@ namespace SoulKg.Infrastructure.Data.Migrations
                     b.ToTable("lost_reasons", (string)null);
                 });
 
+            modelBuilder.Entity("SoulKg.Domain.Handoffs.Handoff", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("ConversationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedByName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by_name");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<Guid>("DealId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deal_id");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("LinkBase")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("link_base");
+
+                    b.Property<Guid?>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<Guid?>("NextHandoffId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("next_handoff_id");
+
+                    b.Property<Guid>("OrgId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("org_id");
+
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset?>("RemindedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reminded_at");
+
+                    b.Property<DateTimeOffset?>("RespondedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("responded_at");
+
+                    b.Property<string>("RespondedVia")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("responded_via");
+
+                    b.Property<bool>("RevealPhoneOnAccept")
+                        .HasColumnType("boolean")
+                        .HasColumnName("reveal_phone_on_accept");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token_hash");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Card", "SoulKg.Domain.Handoffs.Handoff.Card#HandoffCard", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("Adults");
+
+                            b1.Property<int>("Children");
+
+                            b1.Property<string>("ClientFirstName")
+                                .IsRequired();
+
+                            b1.Property<string>("Dates");
+
+                            b1.Property<DateOnly?>("From");
+
+                            b1.Property<string>("Notes");
+
+                            b1.Property<string>("Pickup");
+
+                            b1.Property<DateOnly?>("To");
+
+                            b1.Property<string>("Tour");
+
+                            b1
+                                .ToJson("card")
+                                .HasColumnType("jsonb");
+                        });
+
+                    b.HasKey("Id")
+                        .HasName("pk_handoffs");
+
+                    b.HasIndex("ConversationId")
+                        .HasDatabaseName("ix_handoffs_conversation_id");
+
+                    b.HasIndex("DealId")
+                        .HasDatabaseName("ix_handoffs_deal_id");
+
+                    b.HasIndex("PartnerId")
+                        .HasDatabaseName("ix_handoffs_partner_id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_handoffs_token_hash");
+
+                    b.HasIndex("OrgId", "ExpiresAt")
+                        .HasDatabaseName("ix_handoffs_pending")
+                        .HasFilter("status = 'Pending'");
+
+                    b.HasIndex("OrgId", "DealId", "CreatedAt")
+                        .HasDatabaseName("ix_handoffs_org_id_deal_id_created_at");
+
+                    b.HasIndex("OrgId", "PartnerId", "CreatedAt")
+                        .HasDatabaseName("ix_handoffs_org_id_partner_id_created_at");
+
+                    b.ToTable("handoffs", (string)null);
+                });
+
+            modelBuilder.Entity("SoulKg.Domain.Handoffs.HandoffSettings", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Escalation")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("escalation");
+
+                    b.Property<Guid>("OrgId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("org_id");
+
+                    b.Property<int>("ReminderMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("reminder_minutes");
+
+                    b.Property<bool>("RevealPhoneOnAccept")
+                        .HasColumnType("boolean")
+                        .HasColumnName("reveal_phone_on_accept");
+
+                    b.Property<int>("SlaMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("sla_minutes");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_handoff_settings");
+
+                    b.HasIndex("OrgId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_handoff_settings_org_id");
+
+                    b.ToTable("handoff_settings", (string)null);
+                });
+
+            modelBuilder.Entity("SoulKg.Domain.Notifications.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Body")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("body");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("link");
+
+                    b.Property<Guid>("OrgId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("org_id");
+
+                    b.Property<DateTimeOffset?>("ReadAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("read_at");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notifications");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_notifications_user_id");
+
+                    b.HasIndex("OrgId", "UserId")
+                        .HasDatabaseName("ix_notifications_unread")
+                        .HasFilter("read_at IS NULL");
+
+                    b.HasIndex("OrgId", "UserId", "CreatedAt", "Id")
+                        .IsDescending(false, false, true, true)
+                        .HasDatabaseName("ix_notifications_org_id_user_id_created_at_id");
+
+                    b.ToTable("notifications", (string)null);
+                });
+
+            modelBuilder.Entity("SoulKg.Domain.Notifications.NotificationPreference", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<List<string>>("BrowserKinds")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("browser_kinds");
+
+                    b.Property<Guid>("OrgId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("org_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notification_preferences");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_notification_preferences_user_id");
+
+                    b.HasIndex("OrgId", "UserId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notification_preferences_org_id_user_id");
+
+                    b.ToTable("notification_preferences", (string)null);
+                });
+
             modelBuilder.Entity("SoulKg.Domain.Partners.DealPartner", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2532,8 +2835,13 @@ namespace SoulKg.Infrastructure.Data.Migrations
                         .WithMany()
                         .HasForeignKey("ClientId")
                         .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
                         .HasConstraintName("fk_conversations_clients_client_id");
+
+                    b.HasOne("SoulKg.Domain.Partners.Partner", null)
+                        .WithMany()
+                        .HasForeignKey("PartnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_conversations_partners_partner_id");
                 });
 
             modelBuilder.Entity("SoulKg.Domain.Conversations.HolderChange", b =>
@@ -2654,6 +2962,49 @@ namespace SoulKg.Infrastructure.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_lost_reasons_organizations_org_id");
+                });
+
+            modelBuilder.Entity("SoulKg.Domain.Handoffs.Handoff", b =>
+                {
+                    b.HasOne("SoulKg.Domain.Conversations.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_handoffs_conversations_conversation_id");
+
+                    b.HasOne("SoulKg.Domain.Funnel.Deal", null)
+                        .WithMany()
+                        .HasForeignKey("DealId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_handoffs_deals_deal_id");
+
+                    b.HasOne("SoulKg.Domain.Partners.Partner", null)
+                        .WithMany()
+                        .HasForeignKey("PartnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_handoffs_partners_partner_id");
+                });
+
+            modelBuilder.Entity("SoulKg.Domain.Notifications.Notification", b =>
+                {
+                    b.HasOne("SoulKg.Infrastructure.Identity.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notifications_users_user_id");
+                });
+
+            modelBuilder.Entity("SoulKg.Domain.Notifications.NotificationPreference", b =>
+                {
+                    b.HasOne("SoulKg.Infrastructure.Identity.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notification_preferences_users_user_id");
                 });
 
             modelBuilder.Entity("SoulKg.Domain.Partners.DealPartner", b =>

@@ -42,6 +42,9 @@ public static class InboxEndpoints
         conversations.MapPost("/{id:guid}/close", (Guid id, HttpRequest request, ConversationService service, CancellationToken ct) =>
                 HolderAsync(() => service.CloseAsync(id, IfMatch(request), ct)))
             .WithSummary("Close the chat; a new client message reopens it for the agent");
+        conversations.MapPost("/{id:guid}/assign", (Guid id, AssignBody body, HttpRequest request, ConversationService service, CancellationToken ct) =>
+                HolderAsync(() => service.AssignAsync(id, body.UserId, IfMatch(request), ct)))
+            .WithSummary("Give the chat to a named person (owner, admin, manager); they get a notification");
         conversations.MapPost("/{id:guid}/read", MarkReadAsync)
             .WithSummary("Mark the chat's client messages as read");
         conversations.MapPost("/messages/{messageId:guid}/retry", RetryAsync)
@@ -126,4 +129,11 @@ public sealed class TextBodyValidator : AbstractValidator<TextBody>
 {
     public TextBodyValidator() =>
         RuleFor(b => b.Text).NotEmpty().WithMessage("Сообщение пустое.").MaximumLength(4096).WithMessage("Сообщение — не длиннее 4096 символов.");
+}
+
+public sealed record AssignBody(Guid UserId);
+
+public sealed class AssignBodyValidator : AbstractValidator<AssignBody>
+{
+    public AssignBodyValidator() => RuleFor(b => b.UserId).NotEmpty().WithMessage("Укажите сотрудника.");
 }
