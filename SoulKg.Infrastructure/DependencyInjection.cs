@@ -91,14 +91,12 @@ public static class InfrastructureDependencyInjection
         services.AddScoped<FunnelSettingsService>();
         services.AddScoped<TourService>();
         services.AddScoped<PartnerService>();
-        services.AddSingleton<INotifier, LogNotifier>();
         builder.AddSoulKgFollowUps(connectionString);
         services.AddSoulKgAnalytics();
         services.AddSoulKgWhatsApp(builder.Configuration);
         services.AddSoulKgAgents(builder.Configuration);
         services.AddSoulKgNotifications();
         services.AddSoulKgHandoffs(builder.Configuration);
-        services.AddSingleton<IFollowUpScheduler, UnscheduledFollowUps>();
         services.AddTransient<DatabaseMigrator>();
         return builder;
     }
