@@ -85,7 +85,7 @@ public static class ImportSources
 
             if (!TextExtensions.Contains(entry.Extension))
             {
-                if (entries.Count == 1)
+                if (entries.Count == 1 && depth == 0)
                 {
                     units.Add(ImportUnit.Reject(display, null, "Этот тип файла не импортируется: нужен экспорт чата WhatsApp (.txt или .zip), Telegram (result.json) или CSV."));
                 }

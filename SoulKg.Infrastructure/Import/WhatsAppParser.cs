@@ -550,5 +550,5 @@ public static partial class WhatsAppParser
     }
 
     /// <summary>The phone's local time of a message, as an instant in <paramref name="zone"/>.</summary>
-    internal static DateTimeOffset InZone(DateTime local, TimeZoneInfo zone) => new(local, zone.GetUtcOffset(local));
+    internal static DateTimeOffset InZone(DateTime local, TimeZoneInfo zone) => new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
 }

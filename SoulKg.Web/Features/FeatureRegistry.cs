@@ -11,6 +11,7 @@ using SoulKg.Infrastructure.Conversations;
 using SoulKg.Web.Features.Inbox;
 using SoulKg.Web.Features.Inbox.Dev;
 using SoulKg.Web.Hubs;
+using SoulKg.Web.Features.Import;
 
 namespace SoulKg.Web.Features;
 
@@ -34,6 +35,7 @@ public static class FeatureRegistry
     public static IHostApplicationBuilder AddSoulKgFeatures(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSoulKgFeatures();
+        builder.Services.AddSoulKgImport(builder.Configuration, DataPath.Get(builder.Configuration));
         if (InboxDevTools.Enabled(builder.Configuration, builder.Environment))
         {
             builder.Services.AddInboxDevTools();
@@ -53,6 +55,7 @@ public static class FeatureRegistry
         api.MapToursEndpoints();
         api.MapPartnersEndpoints();
         api.MapInboxEndpoints();
+        api.MapImportEndpoints();
         return api;
     }
 
