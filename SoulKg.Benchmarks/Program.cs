@@ -13,6 +13,7 @@ public static class Program
     [
         new MeBenchmark(),
         new CrmBenchmark(),
+        new ImportBenchmark(),
     ];
 
     public static async Task<int> Main(string[] args)
