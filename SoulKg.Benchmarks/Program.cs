@@ -16,6 +16,7 @@ public static class Program
         new AnalyticsBenchmark(),
         new BoardBenchmark(),
         new AgentBenchmark(),
+        new ImportBenchmark(),
     ];
 
     public static async Task<int> Main(string[] args)

@@ -59,7 +59,8 @@ public sealed partial class AgentRunner(
         }
 
         // Nothing new to answer (already answered, or the run was started twice) or not the agent's chat: no run at all.
-        if (conversation is null || conversation.Holder != Holder.AiActive || conversation.IsGroup || recent.Count == 0 || recent[0].Author != MessageAuthor.Client)
+        // A partner chat (handoff cards) has no client and is never the agent's.
+        if (conversation?.ClientId is null || conversation.Holder != Holder.AiActive || conversation.IsGroup || recent.Count == 0 || recent[0].Author != MessageAuthor.Client)
         {
             return new AgentRunResult(Guid.Empty, traceId, AgentRunOutcome.Skipped, null, null);
         }
@@ -92,7 +93,7 @@ public sealed partial class AgentRunner(
 
         var scope = new AgentRunScope
         {
-            OrgId = orgId, ConversationId = conversationId, ClientId = conversation.ClientId, DealId = dealId, TraceId = traceId, Agent = kind, Settings = config.Settings,
+            OrgId = orgId, ConversationId = conversationId, ClientId = conversation.ClientId.Value, DealId = dealId, TraceId = traceId, Agent = kind, Settings = config.Settings,
         };
         var history = History(config.Settings, language, recent);
         var loop = await LoopAsync(sp, factory, scope, history, run, cancellationToken);
@@ -386,7 +387,7 @@ public sealed partial class AgentRunner(
             }
         }
 
-        var created = await sp.GetRequiredService<DealService>().CreateAsync(new DealInput { ClientId = conversation.ClientId, Source = ClientSource.WhatsApp }, ct);
+        var created = await sp.GetRequiredService<DealService>().CreateAsync(new DealInput { ClientId = conversation.ClientId!.Value, Source = ClientSource.WhatsApp }, ct);
         await using var again = await factory.CreateDbContextAsync(ct);
         var kind = await again.FunnelStages.Where(s => s.Id == created.StageId).Select(s => s.Kind).FirstAsync(ct);
         return (created.Id, kind, Languages.Russian);

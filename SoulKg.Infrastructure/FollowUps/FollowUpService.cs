@@ -31,6 +31,8 @@ public sealed class FollowUpService(IDbContextFactory<SoulKgDbContext> factory, 
         await using var db = await factory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var conversation = await LockConversationAsync(db, request.ConversationId, ct);
+        var clientId = conversation.ClientId
+            ?? throw DomainException.Invalid("conversationId", "Напоминания бывают только в чатах с клиентами.");
         var now = clock.GetUtcNow();
         var pending = await db.FollowUps.FirstOrDefaultAsync(f => f.ConversationId == request.ConversationId && f.Kind == request.Kind && f.Status == FollowUpStatus.Pending, ct);
         if (pending is not null && pending.DueAt == dueAt && pending.Text == text)
@@ -52,7 +54,7 @@ public sealed class FollowUpService(IDbContextFactory<SoulKgDbContext> factory, 
 
         var followUp = new FollowUp
         {
-            ConversationId = conversation.Id, ClientId = conversation.ClientId, Kind = request.Kind, DueAt = dueAt,
+            ConversationId = conversation.Id, ClientId = clientId, Kind = request.Kind, DueAt = dueAt,
             Text = text, Reason = request.Reason.Trim(), Status = FollowUpStatus.Pending,
             CreatedByType = org.ActorType, CreatedById = org.UserId, CreatedByName = org.ActorName, TraceId = request.TraceId, CreatedAt = now,
         };

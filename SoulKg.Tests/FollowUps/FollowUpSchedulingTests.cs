@@ -63,7 +63,7 @@ public sealed class FollowUpSchedulingTests(FollowUpsWebFactory app) : IClassFix
     public async Task EveryChangeOfAFollowUpIsPushedWithItsClientForTheClientPage()
     {
         var (org, conversationId) = await app.ChatAsync();
-        var clientId = await app.ReadAsync(org.OrgId, db => db.Conversations.Where(c => c.Id == conversationId).Select(c => c.ClientId).SingleAsync(Ct));
+        var clientId = await app.ReadAsync(org.OrgId, db => db.Conversations.Where(c => c.Id == conversationId).Select(c => c.ClientId!.Value).SingleAsync(Ct));
         var statuses = new System.Collections.Concurrent.ConcurrentQueue<string?>();
         using var subscription = app.Services.GetRequiredService<ChangeNotifier>().Subscribe(org.OrgId, change =>
         {
@@ -278,7 +278,7 @@ public sealed class FollowUpSchedulingTests(FollowUpsWebFactory app) : IClassFix
     {
         await using var scope = app.UserScope(org);
         var services = scope.ServiceProvider;
-        var clientId = await app.ReadAsync(org.OrgId, db => db.Conversations.Where(c => c.Id == conversationId).Select(c => c.ClientId).SingleAsync(Ct));
+        var clientId = await app.ReadAsync(org.OrgId, db => db.Conversations.Where(c => c.Id == conversationId).Select(c => c.ClientId!.Value).SingleAsync(Ct));
         var stageId = (await services.GetRequiredService<FunnelSettingsService>().StagesAsync(ct: Ct)).First(s => s.Kind == stage).Id;
         await services.GetRequiredService<DealService>().CreateAsync(new DealInput
         {
@@ -315,7 +315,7 @@ public sealed class FollowUpSchedulingTests(FollowUpsWebFactory app) : IClassFix
     {
         await using var scope = app.SystemScope(orgId);
         await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<Infrastructure.Data.SoulKgDbContext>>().CreateDbContextAsync(Ct);
-        var clientId = await db.Conversations.Where(c => c.Id == conversationId).Select(c => c.ClientId).SingleAsync(Ct);
+        var clientId = await db.Conversations.Where(c => c.Id == conversationId).Select(c => c.ClientId!.Value).SingleAsync(Ct);
         await db.Clients.Where(c => c.Id == clientId).ExecuteUpdateAsync(s => s.SetProperty(c => c.Language, language), Ct);
     }
 

@@ -21,7 +21,7 @@ public sealed class FollowUpsApiTests(FollowUpsWebFactory app) : IClassFixture<F
         var (org, conversationId) = await app.ChatAsync();
         await ScheduleAsync(org.OrgId, conversationId, FollowUpKind.BeforeTrip, "Памятка перед поездкой");
         await ScheduleAsync(org.OrgId, conversationId, FollowUpKind.AfterTrip, "Как прошла поездка?");
-        var clientId = await app.ReadAsync(org.OrgId, db => db.Conversations.Where(c => c.Id == conversationId).Select(c => c.ClientId).SingleAsync(Ct));
+        var clientId = await app.ReadAsync(org.OrgId, db => db.Conversations.Where(c => c.Id == conversationId).Select(c => c.ClientId!.Value).SingleAsync(Ct));
         using var http = await app.CreateBearerClientAsync(org);
 
         var list = await ItemsAsync(http, clientId);
@@ -50,7 +50,7 @@ public sealed class FollowUpsApiTests(FollowUpsWebFactory app) : IClassFixture<F
         var (org, conversationId) = await app.ChatAsync();
         await ScheduleAsync(org.OrgId, conversationId, FollowUpKind.RepeatSale, null);
         var id = await app.ReadAsync(org.OrgId, db => db.FollowUps.Where(f => f.ConversationId == conversationId).Select(f => f.Id).SingleAsync(Ct));
-        var clientId = await app.ReadAsync(org.OrgId, db => db.Conversations.Where(c => c.Id == conversationId).Select(c => c.ClientId).SingleAsync(Ct));
+        var clientId = await app.ReadAsync(org.OrgId, db => db.Conversations.Where(c => c.Id == conversationId).Select(c => c.ClientId!.Value).SingleAsync(Ct));
         var stranger = await app.CreateOrgAsync();
         using var http = await app.CreateBearerClientAsync(stranger);
 

@@ -17,6 +17,7 @@ using SoulKg.Web.Features.FollowUps;
 using SoulKg.Web.Features.Channels;
 using SoulKg.Web.Features.Notifications;
 using SoulKg.Web.Features.Handoffs;
+using SoulKg.Web.Features.Import;
 
 namespace SoulKg.Web.Features;
 
@@ -43,6 +44,7 @@ public static class FeatureRegistry
     public static IHostApplicationBuilder AddSoulKgFeatures(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSoulKgFeatures();
+        builder.Services.AddSoulKgImport(builder.Configuration, DataPath.Get(builder.Configuration));
         if (InboxDevTools.Enabled(builder.Configuration, builder.Environment))
         {
             builder.Services.AddInboxDevTools();
@@ -67,6 +69,7 @@ public static class FeatureRegistry
         api.MapAgentsEndpoints();
         api.MapNotificationsEndpoints();
         api.MapHandoffsEndpoints();
+        api.MapImportEndpoints();
         return api;
     }
 

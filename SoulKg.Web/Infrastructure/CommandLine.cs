@@ -4,7 +4,7 @@ using SoulKg.Infrastructure.Demo;
 namespace SoulKg.Web.Infrastructure;
 
 /// <summary>
-/// Maintenance commands on the app's own binary: <c>migrate</c>, <c>seed-demo</c>, <c>seed-load</c>.
+/// Maintenance commands on the app's own binary: <c>migrate</c>, <c>seed-demo</c>, <c>seed-load</c>, <c>import</c>.
 /// They use the same configuration as the app, so they reach the same database.
 /// </summary>
 public static class CommandLine
@@ -48,8 +48,11 @@ public static class CommandLine
                 }
 
                 return true;
+            case "import":
+                Environment.ExitCode = await Features.Import.ImportCommand.RunAsync(app.Services, args, Console.Out);
+                return true;
             default:
-                await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: migrate, seed-demo, seed-load [--clients N] [--deals N] [--analytics [--chats N]].");
+                await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: migrate, seed-demo, seed-load [--clients N] [--deals N] [--analytics [--chats N]], {Features.Import.ImportCommand.Usage}.");
                 Environment.ExitCode = 2;
                 return true;
         }

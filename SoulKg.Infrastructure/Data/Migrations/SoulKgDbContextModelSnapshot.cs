@@ -1130,6 +1130,44 @@ namespace SoulKg.Infrastructure.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("SoulKg.Domain.Conversations.ConversationParticipant", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("display_name");
+
+                    b.Property<Guid>("OrgId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("org_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_conversation_participants");
+
+                    b.HasIndex("ClientId")
+                        .HasDatabaseName("ix_conversation_participants_client_id");
+
+                    b.HasIndex("ConversationId", "ClientId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_conversation_participants_conversation_id_client_id");
+
+                    b.ToTable("conversation_participants", (string)null);
+                });
+
             modelBuilder.Entity("SoulKg.Domain.Conversations.HolderChange", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2141,6 +2179,92 @@ namespace SoulKg.Infrastructure.Data.Migrations
                     b.ToTable("handoff_settings", (string)null);
                 });
 
+            modelBuilder.Entity("SoulKg.Domain.Imports.ImportRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("FilesDone")
+                        .HasColumnType("integer")
+                        .HasColumnName("files_done");
+
+                    b.Property<int>("FilesFailed")
+                        .HasColumnType("integer")
+                        .HasColumnName("files_failed");
+
+                    b.Property<int>("FilesTotal")
+                        .HasColumnType("integer")
+                        .HasColumnName("files_total");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int>("MessagesAdded")
+                        .HasColumnType("integer")
+                        .HasColumnName("messages_added");
+
+                    b.Property<Guid>("OrgId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("org_id");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("origin");
+
+                    b.PrimitiveCollection<List<string>>("OurNames")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("our_names");
+
+                    b.Property<Guid?>("OurUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("our_user_id");
+
+                    b.Property<string>("Report")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("report");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StartedByName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("started_by_name");
+
+                    b.Property<Guid?>("StartedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("started_by_user_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_imports");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_imports_status");
+
+                    b.HasIndex("OrgId", "CreatedAt")
+                        .HasDatabaseName("ix_imports_org_id_created_at");
+
+                    b.ToTable("imports", (string)null);
+                });
+
             modelBuilder.Entity("SoulKg.Domain.Notifications.Notification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2844,6 +2968,23 @@ namespace SoulKg.Infrastructure.Data.Migrations
                         .HasConstraintName("fk_conversations_partners_partner_id");
                 });
 
+            modelBuilder.Entity("SoulKg.Domain.Conversations.ConversationParticipant", b =>
+                {
+                    b.HasOne("SoulKg.Domain.Clients.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_conversation_participants_clients_client_id");
+
+                    b.HasOne("SoulKg.Domain.Conversations.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_conversation_participants_conversations_conversation_id");
+                });
+
             modelBuilder.Entity("SoulKg.Domain.Conversations.HolderChange", b =>
                 {
                     b.HasOne("SoulKg.Domain.Conversations.Conversation", null)
@@ -2985,6 +3126,16 @@ namespace SoulKg.Infrastructure.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_handoffs_partners_partner_id");
+                });
+
+            modelBuilder.Entity("SoulKg.Domain.Imports.ImportRun", b =>
+                {
+                    b.HasOne("SoulKg.Domain.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_imports_organizations_org_id");
                 });
 
             modelBuilder.Entity("SoulKg.Domain.Notifications.Notification", b =>
