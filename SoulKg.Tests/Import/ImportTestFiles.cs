@@ -32,7 +32,7 @@ internal static class ImportTestFiles
         return buffer.ToArray();
     }
 
-    public static ParsedChat WhatsApp(string text, string? title = "Test", IReadOnlyDictionary<string, MediaFile>? media = null) =>
+    public static ParsedChat ParseWhatsApp(string text, string? title = "Test", IReadOnlyDictionary<string, MediaFile>? media = null) =>
         WhatsAppParser.Parse("chat.txt", text, title, BishkekTime.Zone, media);
 
     public static DateTimeOffset Bishkek(int year, int month, int day, int hour, int minute, int second = 0) =>
