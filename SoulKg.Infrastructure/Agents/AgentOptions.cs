@@ -21,6 +21,12 @@ public sealed class AgentOptions
     /// <summary>Start the agent when a client writes into a chat the agent holds. Off in tests that drive runs themselves.</summary>
     public bool AutoReply { get; set; } = true;
 
+    /// <summary>
+    /// On start, client messages in agent chats younger than this that got no answer (the app stopped first) are answered;
+    /// older ones are left for people. Zero turns the catch-up off.
+    /// </summary>
+    public TimeSpan CatchUpWindow { get; set; } = TimeSpan.FromHours(6);
+
     /// <summary>Model turns per run (each may ask for several tool calls); a run that needs more goes to a person.</summary>
     public int MaxIterations { get; set; } = 6;
 

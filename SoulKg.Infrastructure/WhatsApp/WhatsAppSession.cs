@@ -325,6 +325,13 @@ internal sealed class WhatsAppSession(HostedChannel channel, SessionServices s)
 
     private async Task HandleAsync(JsonElement e, CancellationToken ct)
     {
+        // After a logout or a failure the page keeps talking (it shows a fresh QR right after unlinking): those events
+        // must not overwrite LoggedOut/Failed, which tell the admin what happened and what to do.
+        if (_terminal)
+        {
+            return;
+        }
+
         switch (Str(e, "type"))
         {
             case "bridge_ready":

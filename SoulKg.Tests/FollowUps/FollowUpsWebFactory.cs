@@ -39,6 +39,8 @@ public class FollowUpsWebFactory : SoulKgWebFactory
                 new("Outbox:PaceSends", "false"),
                 new("Outbox:SweepInterval", "00:00:01"),
                 new("Inbox:EchoGateway", "false"),
+                // The agent would answer these chats and change what the follow-ups see (language, replies).
+                new("Agents:AutoReply", "false"),
                 new("Scheduler:IdleWaitTime", "00:00:01"),
                 new("Scheduler:CheckinInterval", "00:00:02"),
                 new("Scheduler:MisfireThreshold", MisfireThreshold.ToString("c")),

@@ -77,7 +77,7 @@ public sealed class WhatsAppE2ETests(WhatsAppFactory app) : IClassFixture<WhatsA
         await Expect(inbox.GetByTestId("conversation-list")).ToBeVisibleAsync();
         await Task.Delay(1000, TestContext.Current.CancellationToken); // let the circuit subscribe to the change feed
         const string hello = "Здравствуйте! Хотим на Иссык-Куль в июле, нас 4";
-        await phone.GetByTestId("phone-text").Locator("input").FillAsync(hello);
+        await phone.GetByTestId("phone-text").FillAsync(hello); // MudTextField puts the test id on the input itself
         await phone.GetByTestId("phone-send").ClickAsync();
 
         var conversation = inbox.Locator("[data-testid^='conv-']").Filter(new() { HasText = "Иссык-Куль" });

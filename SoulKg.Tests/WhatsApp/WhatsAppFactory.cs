@@ -58,6 +58,7 @@ public sealed class WhatsAppFactory : SoulKgWebFactory
         new("Outbox:FirstRetryDelay", "00:00:00.500"),
         new("Outbox:MaxAttempts", "20"),
         new("Inbox:EchoGateway", "false"),
+        new("Agents:AutoReply", "false"), // the host is tested here; the agent answering the same chats is its own suite
     ];
 
     public override async ValueTask InitializeAsync()
