@@ -457,7 +457,32 @@ internal sealed class WhatsAppSession(HostedChannel channel, SessionServices s)
         };
         if (status is { } known)
         {
-            await s.Statuses.AckAsync(OrgId, ChannelId, id, known, known == MessageStatus.Failed ? "WhatsApp не доставил сообщение" : null, ct);
+            var error = known == MessageStatus.Failed ? "WhatsApp не доставил сообщение" : null;
+            if (!await s.Statuses.AckAsync(OrgId, ChannelId, id, known, error, ct))
+            {
+                // WhatsApp acks within milliseconds, often before the outbox dispatcher has stored the message's id:
+                // an ack that finds nothing is tried again for a while instead of being lost.
+                _ = RetryAckAsync(id, known, error, ct);
+            }
+        }
+    }
+
+    private async Task RetryAckAsync(string id, MessageStatus status, string? error, CancellationToken ct)
+    {
+        try
+        {
+            for (var attempt = 0; attempt < 40; attempt++)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+                if (await s.Statuses.AckAsync(OrgId, ChannelId, id, status, error, ct))
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or Npgsql.NpgsqlException or ObjectDisposedException)
+        {
+            s.Logger.LogDebug(e, "Ack {Status} for {MessageId} not applied", status, id);
         }
     }
 
