@@ -166,9 +166,16 @@ public sealed class WhatsAppHost(
             return;
         }
 
-        await running.Session.StopAsync();
-        // Closing the connection ends the session advisory lock: another instance may take the channel.
-        await running.Lease.DisposeAsync();
+        try
+        {
+            await running.Session.StopAsync();
+        }
+        finally
+        {
+            // Closing the connection ends the session advisory lock: another instance may take the channel.
+            await running.Lease.DisposeAsync();
+        }
+
         Notify(running.Session.OrgId, channelId);
     }
 
@@ -212,7 +219,15 @@ public sealed class WhatsAppHost(
         await base.StopAsync(cancellationToken);
         foreach (var id in _sessions.Keys)
         {
-            await StopSessionAsync(id);
+            try
+            {
+                await StopSessionAsync(id);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One browser that will not close must not keep the others (and their leases) from stopping.
+                logger.LogError(e, "WhatsApp channel {ChannelId} did not stop cleanly", id);
+            }
         }
 
         _playwright?.Dispose();

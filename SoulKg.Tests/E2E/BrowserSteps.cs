@@ -30,6 +30,10 @@ public static class BrowserSteps
         await Expect(expected).ToBeVisibleAsync();
     }
 
+    /// <summary>Waits until the page's Blazor circuit is attached, so that the next click is handled, not lost.</summary>
+    public static Task WaitForCircuitAsync(IPage page, int timeout = 45_000) =>
+        page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = timeout });
+
     public static async Task SignInAsync(IPage page, TestAccount account)
     {
         await page.GotoAsync("/Account/Login");

@@ -43,12 +43,34 @@ public class SoulKgWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
             await _database.DisposeAsync();
         }
 
-        if (Directory.Exists(_dataPath))
-        {
-            Directory.Delete(_dataPath, recursive: true);
-        }
+        await DeleteDataFolderAsync(_dataPath);
 
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// A browser the app drove (the WhatsApp host) may still be flushing its profile for a moment after it was told to
+    /// close, so "directory not empty" is retried; a temp folder that still cannot go is left, not a failed test run.
+    /// </summary>
+    private static async Task DeleteDataFolderAsync(string path)
+    {
+        for (var attempt = 1; Directory.Exists(path); attempt++)
+        {
+            try
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                if (attempt == 10)
+                {
+                    await Console.Error.WriteLineAsync($"Test data folder {path} left behind: {e.Message}");
+                    return;
+                }
+
+                await Task.Delay(300 * attempt);
+            }
+        }
     }
 
     /// <summary>Configuration a test class needs on top of the defaults (for example a low rate limit).</summary>
