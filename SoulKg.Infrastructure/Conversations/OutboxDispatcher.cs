@@ -23,6 +23,9 @@ public sealed class OutboxOptions
     public int MaxAttempts { get; set; } = 6;
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>The backoff stops doubling here, so a message queued during a long outage goes soon after it ends.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>A claimed entry whose sender died is taken again after this long.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -211,7 +214,7 @@ public sealed class OutboxDispatcher(
 
         var final = !result.Retryable || entry.Attempts >= options.Value.MaxAttempts;
         logger.LogWarning("Sending message {MessageId} failed (attempt {Attempt}, final {Final}): {Error}", entry.MessageId, entry.Attempts, final, result.Error);
-        var delay = options.Value.FirstRetryDelay * Math.Pow(2, Math.Max(0, entry.Attempts - 1));
+        var delay = RetryDelay(entry.Attempts, options.Value);
         await db.Outbox.Where(o => o.Id == entry.Id).ExecuteUpdateAsync(s => s
             .SetProperty(o => o.Status, final ? OutboxStatus.Failed : OutboxStatus.Pending)
             .SetProperty(o => o.NextAttemptAt, now + delay)
@@ -224,6 +227,13 @@ public sealed class OutboxDispatcher(
         }
 
         await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>The pause before attempt <paramref name="attempts"/> + 1: doubling from the first delay, capped.</summary>
+    internal static TimeSpan RetryDelay(int attempts, OutboxOptions options)
+    {
+        var doubled = options.FirstRetryDelay * Math.Pow(2, Math.Clamp(attempts - 1, 0, 30));
+        return doubled < options.MaxRetryDelay ? doubled : options.MaxRetryDelay;
     }
 }
 

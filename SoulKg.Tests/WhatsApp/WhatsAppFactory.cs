@@ -57,6 +57,7 @@ public sealed class WhatsAppFactory : SoulKgWebFactory
         new("Outbox:SweepInterval", "00:00:00.500"),
         new("Outbox:FirstRetryDelay", "00:00:00.500"),
         new("Outbox:MaxAttempts", "20"),
+        new("Outbox:MaxRetryDelay", "00:00:02"),
         new("Inbox:EchoGateway", "false"),
         new("Agents:AutoReply", "false"), // the host is tested here; the agent answering the same chats is its own suite
     ];
