@@ -78,6 +78,8 @@ public static class FeatureRegistry
     {
         app.MapHub<InboxHub>(InboxHub.Path);
         app.MapAnalyticsDownloads();
+        app.MapToursDownloads();
+        app.MapPartnersDownloads();
         app.UseSandboxGuard();
         if (InboxDevTools.Enabled(app.Configuration, app.Environment))
         {

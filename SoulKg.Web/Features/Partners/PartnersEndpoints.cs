@@ -11,6 +11,15 @@ namespace SoulKg.Web.Features.Partners;
 /// <summary>The partners registry: every member reads it, the catalogue permission edits it. Assignment to deals lives under /deals.</summary>
 public static class PartnersEndpoints
 {
+    /// <summary>Where the partners page's CSV button points: the same export on the UI cookie (the API takes bearer tokens only).</summary>
+    public const string DownloadPath = "/partners/export.csv";
+
+    public static WebApplication MapPartnersDownloads(this WebApplication app)
+    {
+        app.MapGet(DownloadPath, Export).RequireAuthorization().AddEndpointFilter<ValidationFilter>().ExcludeFromDescription();
+        return app;
+    }
+
     public static void MapPartnersEndpoints(this RouteGroupBuilder api)
     {
         var partners = api.MapGroup("/partners").WithTags("Partners").RequireAuthorization();

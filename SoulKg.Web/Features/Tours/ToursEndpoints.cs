@@ -14,6 +14,15 @@ namespace SoulKg.Web.Features.Tours;
 /// </summary>
 public static class ToursEndpoints
 {
+    /// <summary>Where the tours page's CSV button points: the same export on the UI cookie (the API takes bearer tokens only).</summary>
+    public const string DownloadPath = "/tours/export.csv";
+
+    public static WebApplication MapToursDownloads(this WebApplication app)
+    {
+        app.MapGet(DownloadPath, Export).RequireAuthorization().AddEndpointFilter<ValidationFilter>().ExcludeFromDescription();
+        return app;
+    }
+
     public static void MapToursEndpoints(this RouteGroupBuilder api)
     {
         var tours = api.MapGroup("/tours").WithTags("Tours").RequireAuthorization();
