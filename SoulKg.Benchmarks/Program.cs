@@ -17,6 +17,7 @@ public static class Program
         new BoardBenchmark(),
         new AgentBenchmark(),
         new ImportBenchmark(),
+        new PipelineBenchmark(),
     ];
 
     public static async Task<int> Main(string[] args)
