@@ -183,8 +183,10 @@ public sealed class InboundPipeline(IServiceScopeFactory scopes, ILogger<Inbound
         {
             // Kept with its error and retried by the inbound retry worker; never dropped.
             logger.LogError(e, "Inbound message {EnvelopeId} could not be processed", envelopeId);
-            await MarkAsync(factory, envelopeId, InboundStatus.Failed, e.Message, ct);
-            return new InboundResult(InboundOutcome.Failed, null, null, e.Message);
+            // EF's own message ("An error occurred while saving…") says nothing; the database's reason is what an admin needs.
+            var error = e.GetBaseException().Message;
+            await MarkAsync(factory, envelopeId, InboundStatus.Failed, error, ct);
+            return new InboundResult(InboundOutcome.Failed, null, null, error);
         }
 
         if (partnerId is { } partner)
