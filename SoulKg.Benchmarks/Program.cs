@@ -17,6 +17,8 @@ public static class Program
         new BoardBenchmark(),
         new AgentBenchmark(),
         new ImportBenchmark(),
+        new WhatsAppBenchmark(),
+        new IngestBenchmark(),
     ];
 
     public static async Task<int> Main(string[] args)
