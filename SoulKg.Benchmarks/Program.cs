@@ -18,6 +18,8 @@ public static class Program
         new AgentBenchmark(),
         new ImportBenchmark(),
         new PipelineBenchmark(),
+        new WhatsAppBenchmark(),
+        new IngestBenchmark(),
     ];
 
     public static async Task<int> Main(string[] args)

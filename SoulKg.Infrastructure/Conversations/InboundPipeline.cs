@@ -77,6 +77,13 @@ public sealed class InboundPipeline(IServiceScopeFactory scopes, ILogger<Inbound
             scope.ServiceProvider.GetRequiredService<OrgContext>().SetSystem(orgId, ActorType.System, "inbound");
             var factory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<SoulKgDbContext>>();
             await using var db = await factory.CreateDbContextAsync(ct);
+            // Every reconnect's catch-up re-delivers the unread messages: look first, so an expected duplicate is one
+            // indexed read instead of a failed INSERT that EF logs as an error. The unique index still settles a race.
+            if (await db.InboundEnvelopes.AnyAsync(e => e.ChannelId == message.ChannelId && e.ExternalId == message.ExternalId, ct))
+            {
+                return new InboundResult(InboundOutcome.Duplicate, null, null);
+            }
+
             var envelope = new InboundEnvelope
             {
                 OrgId = orgId,
@@ -183,8 +190,10 @@ public sealed class InboundPipeline(IServiceScopeFactory scopes, ILogger<Inbound
         {
             // Kept with its error and retried by the inbound retry worker; never dropped.
             logger.LogError(e, "Inbound message {EnvelopeId} could not be processed", envelopeId);
-            await MarkAsync(factory, envelopeId, InboundStatus.Failed, e.Message, ct);
-            return new InboundResult(InboundOutcome.Failed, null, null, e.Message);
+            // EF's own message ("An error occurred while saving…") says nothing; the database's reason is what an admin needs.
+            var error = e.GetBaseException().Message;
+            await MarkAsync(factory, envelopeId, InboundStatus.Failed, error, ct);
+            return new InboundResult(InboundOutcome.Failed, null, null, error);
         }
 
         if (partnerId is { } partner)

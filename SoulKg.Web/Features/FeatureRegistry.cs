@@ -70,6 +70,7 @@ public static class FeatureRegistry
         api.MapNotificationsEndpoints();
         api.MapHandoffsEndpoints();
         api.MapImportEndpoints();
+        api.MapChannelsEndpoints();
         return api;
     }
 

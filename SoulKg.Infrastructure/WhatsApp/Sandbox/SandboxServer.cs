@@ -84,12 +84,43 @@ public sealed class SandboxServer(IOptions<WhatsAppOptions> options, IHostEnviro
             server.Messages.Add(new PhoneMessage(id, chatId, true, text, now, 1));
         }
 
-        Push(channelId, new JsonObject
+        var payload = new JsonObject
         {
             ["type"] = "message", ["id"] = id, ["chatId"] = chatId, ["name"] = name, ["body"] = text, ["t"] = now.ToUnixTimeSeconds(),
             ["ciphertext"] = ciphertextFirst, ["senderPn"] = chatId.EndsWith("@c.us", StringComparison.Ordinal) ? chatId : null,
-        });
+        };
+        lock (server)
+        {
+            server.Delivered[id] = payload.ToJsonString();
+        }
+
+        Push(channelId, payload);
         return id;
+    }
+
+    /// <summary>
+    /// The server delivers a client message again (WhatsApp does after a reconnect): the page announces the same id a
+    /// second time. False when the sandbox never delivered that id.
+    /// </summary>
+    public bool Redeliver(Guid channelId, string messageId)
+    {
+        var server = Get(channelId);
+        string? json;
+        lock (server)
+        {
+            server.Delivered.TryGetValue(messageId, out json);
+        }
+
+        if (json is null)
+        {
+            return false;
+        }
+
+        var payload = JsonNode.Parse(json)!.AsObject();
+        payload["again"] = true;
+        payload["ciphertext"] = false;
+        Push(channelId, payload);
+        return true;
     }
 
     /// <summary>The client's phone has shown the business's messages in this chat: read receipts (blue ticks) go back.</summary>
@@ -365,6 +396,7 @@ public sealed class SandboxServer(IOptions<WhatsAppOptions> options, IHostEnviro
         public HashSet<string> Unregistered { get; } = [];
         public HashSet<string> Typing { get; } = [];
         public List<PhoneMessage> Messages { get; } = [];
+        public Dictionary<string, string> Delivered { get; } = [];
         public bool FailSends { get; set; }
     }
 }

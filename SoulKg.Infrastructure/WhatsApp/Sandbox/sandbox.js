@@ -123,7 +123,14 @@
     const receive = (data, live) => {
         const chatId = data.chatId;
         const chat = chatOf(chatId);
-        if (chat.msgs.get(data.id)) {
+        const known = chat.msgs.get(data.id);
+        if (known) {
+            // The server delivers a message it already delivered (as after a reconnect): the page announces it again, and
+            // the host must keep it single.
+            if (data.again && live) {
+                known.isNewMsg = true;
+                Msg.trigger('add', known);
+            }
             return;
         }
         const msg = new Model({

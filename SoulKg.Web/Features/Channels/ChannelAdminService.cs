@@ -55,6 +55,10 @@ public sealed class ChannelAdminService(
     public async Task<bool> TakeoverAsync(Guid channelId, CancellationToken ct = default) =>
         await OwnsAsync(channelId, ct) && await host.TakeoverAsync(channelId);
 
+    /// <summary>Kills the channel's Chromium as a crash would (diagnostics, the recovery benchmark); false when this instance does not drive it.</summary>
+    public async Task<bool> KillBrowserAsync(Guid channelId, CancellationToken ct = default) =>
+        await OwnsAsync(channelId, ct) && host.KillBrowser(channelId);
+
     public async Task<IReadOnlyList<ChannelEventItem>> EventsAsync(Guid channelId, int take = 20, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
