@@ -192,8 +192,12 @@ public sealed class AnalyticsFiguresTests(SoulKgWebFactory app) : IClassFixture<
         var more = await new AnalyticsHistory(app, known.Owner.OrgId).LoadAsync();
         more.Deal(more.Client("Новый"), Bishkek(2026, 10, 20, 10)).Win(Bishkek(2026, 10, 21, 10));
         await more.SaveAsync();
+        var stale = await FunnelAsync(known.Owner, Period);
+        await app.Services.GetRequiredService<AnalyticsCache>().WhenRefreshedAsync(known.Owner.OrgId);
         var after = await FunnelAsync(known.Owner, Period);
 
+        // The read right after the change gets the snapshot it already had, and starts the recomputation.
+        stale.ShouldBeSameAs(before);
         before.Deals.ShouldBe(5);
         after.Deals.ShouldBe(6);
         after.WinRate.ShouldBe(2 / 6.0);
