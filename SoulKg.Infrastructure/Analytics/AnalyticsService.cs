@@ -17,9 +17,6 @@ namespace SoulKg.Infrastructure.Analytics;
 /// </summary>
 public sealed partial class AnalyticsService(IServiceScopeFactory scopes, OrgContext org, ChangeLogService changeLog, AnalyticsCache cache)
 {
-    /// <summary>Aggregates over a large organisation may take longer than EF's 30 s default on a busy server.</summary>
-    private const int CommandTimeoutSeconds = 120;
-
     private async Task<T> RunAsync<T>(string group, AnalyticsFilter filter, Func<AnalyticsSql, NpgsqlConnection, CancellationToken, Task<T>> query, CancellationToken ct)
         where T : class
     {
@@ -36,7 +33,7 @@ public sealed partial class AnalyticsService(IServiceScopeFactory scopes, OrgCon
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<OrgContext>().SetSystem(orgId, ActorType.System, "analytics");
         await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<SoulKgDbContext>>().CreateDbContextAsync();
-        db.Database.SetCommandTimeout(CommandTimeoutSeconds);
+        db.Database.SetCommandTimeout(AnalyticsSql.CommandTimeoutSeconds);
         await db.Database.OpenConnectionAsync();
         try
         {
