@@ -1,5 +1,7 @@
+using SoulKg.Domain.Agents;
 using SoulKg.Domain.Clients;
 using SoulKg.Domain.Conversations;
+using SoulKg.Domain.FollowUps;
 
 namespace SoulKg.Infrastructure.Analytics;
 
@@ -76,10 +78,20 @@ public sealed record ResolutionFigure(int Closed, int WithoutPerson, double? Sha
 /// <summary>Chats handed from the agent to people for one reason: requested (waiting) or taken straight by an operator.</summary>
 public sealed record HandoffFigure(Holder To, string Reason, int Count, int Answered, TimeStat ToHumanReply);
 
+/// <summary>Agent runs started in the period, by outcome; <see cref="Agent"/> null is the total. Latency in seconds, finished runs only.</summary>
+public sealed record AgentRunFigure(AgentKind? Agent, int Runs, int Replied, int HandedOff, int TakenOver, int Failed, double? FailureRate, TimeStat Latency);
+
+/// <summary>Follow-ups that came due in the period; <see cref="Kind"/> null is the total. Time to the client's reply in seconds.</summary>
+public sealed record FollowUpFigure(FollowUpKind? Kind, int Sent, int Replied, double? ReplyRate, TimeStat TimeToReply, int Skipped, int Failed);
+
 public sealed record AgentMetrics(
     ResponseSplit FirstResponse,
     ResponseSplit Replies,
     ResolutionFigure Resolution,
     IReadOnlyList<HandoffFigure> Handoffs,
     TimeStat HandoffToHumanReply,
-    int HandoffsUnanswered);
+    int HandoffsUnanswered,
+    IReadOnlyList<AgentRunFigure> Runs,
+    AgentRunFigure RunsTotal,
+    IReadOnlyList<FollowUpFigure> FollowUps,
+    FollowUpFigure FollowUpsTotal);

@@ -3,8 +3,8 @@ using SoulKg.Domain.Conversations;
 namespace SoulKg.Infrastructure.Analytics;
 
 /// <summary>
-/// Agents compared with people, from what the conversations record today: message authors, holder history and its
-/// reasons. Agent runs and follow-ups get their own methods (and partial files) once their tables exist.
+/// Agents compared with people, from what the conversations record: message authors, holder history and its
+/// reasons; agent runs and follow-ups come from <c>AnalyticsService.Automation.cs</c>.
 /// </summary>
 public sealed partial class AnalyticsService
 {
@@ -65,11 +65,14 @@ public sealed partial class AnalyticsService
                     (int)r.GetInt64(3), (int)r.GetInt64(4), AnalyticsSql.Time(r, 4, 5, 6))), token);
 
             var total = handoffs.FirstOrDefault(h => h.Total).Figure;
+            var runs = await AgentRunsAsync(sql, connection, token);
+            var followUps = await FollowUpsAsync(sql, connection, token);
             return new AgentMetrics(
                 Split(first), Split(replies),
                 new ResolutionFigure(resolution.Closed, resolution.Alone, AnalyticsSql.Rate(resolution.Alone, resolution.Closed)),
                 handoffs.Where(h => !h.Total).Select(h => h.Figure).OrderByDescending(h => h.Count).ThenBy(h => h.Reason, StringComparer.Ordinal).ToList(),
                 total?.ToHumanReply ?? TimeStat.None,
-                total is null ? 0 : total.Count - total.Answered);
+                total is null ? 0 : total.Count - total.Answered,
+                runs.Runs, runs.Total, followUps.Kinds, followUps.Total);
         }, ct);
 }

@@ -12,6 +12,9 @@ internal sealed class AnalyticsSql(AnalyticsFilter filter)
 {
     private const string Zone = "'Asia/Bishkek'";
 
+    /// <summary>Aggregates over a large organisation may take longer than the 30 s default on a busy server.</summary>
+    public const int CommandTimeoutSeconds = 120;
+
     public AnalyticsFilter Filter { get; } = filter;
 
     /// <summary>Bucket a timestamp into its Bishkek month (the first day, as a date).</summary>
@@ -81,7 +84,8 @@ internal sealed class AnalyticsSql(AnalyticsFilter filter)
 
     public NpgsqlCommand Command(NpgsqlConnection connection, string sql)
     {
-        var command = new NpgsqlCommand(sql, connection);
+        // A command made here does not inherit the EF context's timeout: without this it would be Npgsql's 30 s default.
+        var command = new NpgsqlCommand(sql, connection) { CommandTimeout = CommandTimeoutSeconds };
         command.Parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.TimestampTz) { Value = Filter.FromUtc });
         command.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.TimestampTz) { Value = Filter.ToUtc });
         if (Filter.ResponsibleUserId is { } responsible)

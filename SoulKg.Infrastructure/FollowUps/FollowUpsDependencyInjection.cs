@@ -59,6 +59,7 @@ public static class FollowUpsDependencyInjection
                 t => t.WithIdentity("follow-up-sweep", "maintenance").StartNow().WithSimpleSchedule(s => s.WithInterval(options.SweepInterval).RepeatForever()
                     .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)),
                 j => j.WithIdentity(FollowUpSweepJob.Key));
+            q.AddSoulKgHandoffJobs(builder.Configuration);
         });
         if (options.Enabled)
         {

@@ -254,6 +254,14 @@ public sealed class HandoffService(IDbContextFactory<SoulKgDbContext> factory, O
 
     public async Task<HandoffSettingsInput> SaveSettingsAsync(HandoffSettingsInput input, CancellationToken ct = default)
     {
+        // The endpoint validates too; this covers the settings page, which calls the service directly.
+        var result = new HandoffSettingsInputValidator().Validate(input);
+        if (!result.IsValid)
+        {
+            var error = result.Errors[0];
+            throw DomainException.Invalid(char.ToLowerInvariant(error.PropertyName[0]) + error.PropertyName[1..], error.ErrorMessage);
+        }
+
         await using var db = await factory.CreateDbContextAsync(ct);
         var settings = await db.HandoffSettings.FirstOrDefaultAsync(ct);
         if (settings is null)

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Quartz;
 using SoulKg.Domain;
 using SoulKg.Domain.Handoffs;
 using SoulKg.Domain.Notifications;
@@ -135,22 +135,22 @@ public sealed class HandoffSlaService(IServiceScopeFactory scopes, INotifier not
     }
 }
 
-/// <summary>Runs the SLA sweep every minute (the lead may move it onto Quartz; the logic stays in <see cref="HandoffSlaService"/>).</summary>
-public sealed class HandoffSweeper(HandoffSlaService sla, TimeProvider clock, ILogger<HandoffSweeper> logger) : BackgroundService
+/// <summary>
+/// The SLA sweep on the app's clustered Quartz scheduler (every <c>Handoffs:SweepInterval</c>, a minute by default):
+/// each run happens on one instance of the cluster, and a run missed while every instance was down is not repeated,
+/// because the next one looks at everything that is due by then anyway.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class HandoffSweepJob(HandoffSlaService sla, TimeProvider clock, ILogger<HandoffSweepJob> logger) : IJob
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public static readonly JobKey Key = new("handoff-sla", "maintenance");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        var result = await sla.SweepAsync(clock.GetUtcNow(), cancellationToken);
+        if (result != new SweepResult(0, 0, 0))
         {
-            try
-            {
-                await sla.SweepAsync(clock.GetUtcNow(), stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Handoff SLA sweep failed");
-            }
+            logger.LogInformation("Handoff SLA: {Reminded} reminded, {Expired} expired, {Offered} offered to the next partner", result.Reminded, result.Expired, result.Offered);
         }
     }
 }

@@ -1,6 +1,8 @@
 using Bunit;
+using SoulKg.Domain.Agents;
 using SoulKg.Domain.Clients;
 using SoulKg.Domain.Conversations;
+using SoulKg.Domain.FollowUps;
 using SoulKg.Infrastructure.Analytics;
 using SoulKg.Tests.Components;
 using SoulKg.Web.Features.Analytics;
@@ -50,7 +52,11 @@ public sealed class AnalyticsFiguresRenderTests : MudTestContext
             new ResponseSplit(new TimeStat(4, 60, 67.5), new TimeStat(2, 240, 240), 2),
             new ResolutionFigure(2, 1, 0.5),
             [new HandoffFigure(Holder.WaitingForHuman, "Клиент просит человека", 2, 1, new TimeStat(1, 240, 240))],
-            new TimeStat(1, 240, 240), 1);
+            new TimeStat(1, 240, 240), 1,
+            [new AgentRunFigure(AgentKind.Qualification, 4, 2, 1, 0, 1, 0.25, new TimeStat(4, 1.5, 2))],
+            new AgentRunFigure(null, 4, 2, 1, 0, 1, 0.25, new TimeStat(4, 1.5, 2)),
+            [new FollowUpFigure(FollowUpKind.QuietClient, 2, 1, 0.5, new TimeStat(1, 3600, 3600), 1, 0)],
+            new FollowUpFigure(null, 2, 1, 0.5, new TimeStat(1, 3600, 3600), 1, 0));
 
         var cut = Render<AgentFigures>(p => p.Add(c => c.Metrics, metrics).Add(c => c.Query, Query));
 
@@ -59,6 +65,10 @@ public sealed class AnalyticsFiguresRenderTests : MudTestContext
         first.ShouldContain("5 мин (1)");
         cut.Find("[data-testid=resolution-share]").TextContent.ShouldBe("50,0 %");
         cut.Find("[data-testid=handoffs] tbody tr").TextContent.ShouldContain("агент позвал человека");
+        var run = cut.Find("[data-testid=agent-runs] tbody tr").TextContent;
+        run.ShouldContain("Квалификация");
+        run.ShouldContain("25,0 %");
+        cut.Find("[data-testid=follow-ups] tbody tr").TextContent.ShouldContain("50,0 %");
     }
 
     private static FunnelMetrics Funnel() => new(

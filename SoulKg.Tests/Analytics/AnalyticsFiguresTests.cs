@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using SoulKg.Domain.Agents;
 using SoulKg.Domain.Clients;
 using SoulKg.Domain.Conversations;
+using SoulKg.Domain.FollowUps;
 using SoulKg.Domain.Tenancy;
 using SoulKg.Infrastructure.Analytics;
 using SoulKg.Infrastructure.Tenancy;
@@ -184,6 +186,45 @@ public sealed class AnalyticsFiguresTests(SoulKgWebFactory app) : IClassFixture<
     }
 
     [Fact]
+    public async Task AgentRunsAndFollowUpsSentAndRepliedTo()
+    {
+        var owner = await app.CreateOrgAsync();
+        var h = await new AnalyticsHistory(app, owner.OrgId).LoadAsync();
+        var t = Bishkek(2026, 9, 10, 10);
+        var (f1, f2, f3) = (t.AddDays(1), t.AddDays(3), t.AddDays(5));
+        h.Chat(h.Client("Айгуль"), t)
+            .Client(t)
+            .Run(AgentKind.Qualification, AgentRunOutcome.Replied, t, 1_000)
+            .Run(AgentKind.Qualification, AgentRunOutcome.Failed, t.AddHours(1), 3_000)
+            .Run(AgentKind.Sales, AgentRunOutcome.HandedOff, t.AddHours(2), 2_000)
+            .Run(AgentKind.Sales, AgentRunOutcome.Running, t.AddHours(3), 0)
+            .Run(AgentKind.Qualification, AgentRunOutcome.Replied, Bishkek(2026, 8, 20, 10), 500) // before the period
+            .FollowUp(FollowUpKind.QuietClient, FollowUpStatus.Sent, f1).Client(f1.AddHours(2))
+            .FollowUp(FollowUpKind.QuietClient, FollowUpStatus.Sent, f2)
+            .FollowUp(FollowUpKind.QuietClient, FollowUpStatus.Skipped, t.AddDays(4))
+            .FollowUp(FollowUpKind.BeforeTrip, FollowUpStatus.Sent, f3).Client(f3.AddMinutes(30)) // answers f3, not f2: f3 came between
+            .FollowUp(FollowUpKind.BeforeTrip, FollowUpStatus.Failed, t.AddDays(6))
+            .FollowUp(FollowUpKind.QuietClient, FollowUpStatus.Sent, Bishkek(2026, 11, 1, 0, 30)); // after the period
+        await h.SaveAsync();
+
+        var agents = await AgentsAsync(owner, Period);
+
+        // Qualification: latencies 1 s and 3 s; Sales: one finished run (2 s) and one still running.
+        agents.Runs.ShouldBe([
+            new AgentRunFigure(AgentKind.Qualification, 2, 1, 0, 0, 1, 0.5, new TimeStat(2, 2, 2)),
+            new AgentRunFigure(AgentKind.Sales, 2, 0, 1, 0, 0, 0.0, new TimeStat(1, 2, 2)),
+        ]);
+        agents.RunsTotal.ShouldBe(new AgentRunFigure(null, 4, 1, 1, 0, 1, 1 / 3.0, new TimeStat(3, 2, 2)));
+
+        // Replies: f1 after 2 h, f3 after 30 min; f2 got none before f3 was sent.
+        agents.FollowUps.ShouldBe([
+            new FollowUpFigure(FollowUpKind.QuietClient, 2, 1, 0.5, new TimeStat(1, 2.0 * Hour, 2.0 * Hour), 1, 0),
+            new FollowUpFigure(FollowUpKind.BeforeTrip, 1, 1, 1.0, new TimeStat(1, 1800, 1800), 0, 1),
+        ]);
+        agents.FollowUpsTotal.ShouldBe(new FollowUpFigure(null, 3, 2, 2 / 3.0, new TimeStat(2, 4500, 4500), 1, 1));
+    }
+
+    [Fact]
     public async Task FiguresFollowTheDataAsItChanges()
     {
         var known = await SeedAsync();
@@ -192,8 +233,12 @@ public sealed class AnalyticsFiguresTests(SoulKgWebFactory app) : IClassFixture<
         var more = await new AnalyticsHistory(app, known.Owner.OrgId).LoadAsync();
         more.Deal(more.Client("Новый"), Bishkek(2026, 10, 20, 10)).Win(Bishkek(2026, 10, 21, 10));
         await more.SaveAsync();
+        var stale = await FunnelAsync(known.Owner, Period);
+        await app.Services.GetRequiredService<AnalyticsCache>().WhenRefreshedAsync(known.Owner.OrgId);
         var after = await FunnelAsync(known.Owner, Period);
 
+        // The read right after the change gets the snapshot it already had, and starts the recomputation.
+        stale.ShouldBeSameAs(before);
         before.Deals.ShouldBe(5);
         after.Deals.ShouldBe(6);
         after.WinRate.ShouldBe(2 / 6.0);

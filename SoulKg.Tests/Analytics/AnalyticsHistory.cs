@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using SoulKg.Domain.Agents;
 using SoulKg.Domain.Clients;
 using SoulKg.Domain.Conversations;
+using SoulKg.Domain.FollowUps;
 using SoulKg.Domain.Funnel;
 using SoulKg.Domain.Tenancy;
 using SoulKg.Infrastructure.Data;
@@ -147,6 +149,27 @@ public sealed class AnalyticsHistory(SoulKgWebFactory app, Guid orgId)
             chat.HolderUserId = userId;
             chat.HolderReason = reason;
             chat.HolderSince = at;
+            return this;
+        }
+
+        public ChatHistory Run(AgentKind agent, AgentRunOutcome outcome, DateTimeOffset at, int latencyMs)
+        {
+            history._rows.Add(new AgentRun
+            {
+                TraceId = Guid.NewGuid().ToString("N"), ConversationId = chat.Id, Agent = agent, AgentName = agent.ToString(), Outcome = outcome,
+                LatencyMs = latencyMs, StartedAt = at, FinishedAt = outcome == AgentRunOutcome.Running ? null : at.AddMilliseconds(latencyMs),
+            });
+            return this;
+        }
+
+        /// <summary>A follow-up that came due (and was handled) at <paramref name="firedAt"/>.</summary>
+        public ChatHistory FollowUp(FollowUpKind kind, FollowUpStatus status, DateTimeOffset firedAt)
+        {
+            history._rows.Add(new FollowUp
+            {
+                ConversationId = chat.Id, ClientId = chat.ClientId!.Value, Kind = kind, DueAt = firedAt, Reason = "Тест", Status = status,
+                CreatedByType = ActorType.System, CreatedAt = firedAt.AddDays(-1), FiredAt = firedAt,
+            });
             return this;
         }
 

@@ -13,7 +13,9 @@ namespace SoulKg.Web.Features.Analytics;
 /// <summary>
 /// The dashboard. It reads the three figure groups for the filters, and re-reads them when the organisation's data
 /// changes: changes arrive from the change feed in debounced batches (a burst of messages costs one re-read), and a
-/// re-read that is already running makes the next one wait rather than run twice.
+/// re-read that is already running makes the next one wait rather than run twice. A read may return the previous
+/// snapshot while newer figures are computed in the background (<see cref="AnalyticsCache"/>); the page reads again
+/// when they are in place.
 /// </summary>
 public sealed partial class AnalyticsPage : IDisposable
 {
@@ -30,8 +32,11 @@ public sealed partial class AnalyticsPage : IDisposable
     private BoardFeed? _feed;
     private bool _loading;
     private DateTimeOffset? _updatedAt;
+    private Guid _orgId;
+    private int _rereadQueued;
 
     [Inject] private AnalyticsService Analytics { get; set; } = default!;
+    [Inject] private AnalyticsCache Snapshots { get; set; } = default!;
     [Inject] private BoardService Board { get; set; } = default!;
     [Inject] private ChangeNotifier Notifier { get; set; } = default!;
     [Inject] private OrgContext Org { get; set; } = default!;
@@ -58,7 +63,9 @@ public sealed partial class AnalyticsPage : IDisposable
         try
         {
             _lookups = await Board.LookupsAsync(_closing.Token);
-            _feed = new BoardFeed(Notifier, Org.RequiredOrgId, Debounce);
+            _orgId = Org.RequiredOrgId;
+            _feed = new BoardFeed(Notifier, _orgId, Debounce);
+            Snapshots.Refreshed += OnRefreshed;
             await ReadAsync();
             _feed.Start((_, _) => InvokeAsync(ReadAsync));
         }
@@ -69,8 +76,24 @@ public sealed partial class AnalyticsPage : IDisposable
 
     public void Dispose()
     {
+        Snapshots.Refreshed -= OnRefreshed;
         _closing.Cancel();
         _feed?.Dispose();
+    }
+
+    /// <summary>Three groups refresh one after another: one re-read covers those that land while it waits.</summary>
+    private void OnRefreshed(Guid orgId)
+    {
+        if (orgId != _orgId || _closing.IsCancellationRequested || Interlocked.Exchange(ref _rereadQueued, 1) == 1)
+        {
+            return;
+        }
+
+        _ = InvokeAsync(async () =>
+        {
+            Volatile.Write(ref _rereadQueued, 0);
+            await ReadAsync();
+        });
     }
 
     private Task ChangeRangeAsync(DateRange? range)

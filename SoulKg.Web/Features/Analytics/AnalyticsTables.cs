@@ -21,7 +21,7 @@ public static class AnalyticsTables
     {
         [Funnel] = ["stages", "conversions", "cohorts", "stage-times", "lost-reasons", "sources", "won-by-month"],
         [People] = ["users", "workload"],
-        [Agents] = ["response-times", "resolution", "handoffs"],
+        [Agents] = ["response-times", "resolution", "handoffs", "agent-runs", "follow-ups"],
     };
 
     public static bool Exists(string group, string figure) => Figures.TryGetValue(group, out var names) && names.Contains(figure);
@@ -79,6 +79,12 @@ public static class AnalyticsTables
                 Row("Все ответы", "Без ответа", N(m.Replies.Unanswered), null, null)]),
         "resolution" => new(["Закрыто чатов", "Без участия человека", "Доля, %"],
             [Row(N(m.Resolution.Closed), N(m.Resolution.WithoutPerson), Percent(m.Resolution.Share))]),
+        "agent-runs" => new(["Агент", "Запусков", "Ответил", "Передал человеку", "Перехватил сотрудник", "Сбоев", "Доля сбоев, %", "Медиана, с", "Среднее, с"],
+            [.. m.Runs.Append(m.RunsTotal).Select(r => Row(r.Agent?.ToString() ?? "Всего", N(r.Runs), N(r.Replied), N(r.HandedOff), N(r.TakenOver), N(r.Failed),
+                Percent(r.FailureRate), Seconds(r.Latency.MedianSeconds), Seconds(r.Latency.AverageSeconds)))]),
+        "follow-ups" => new(["Вид", "Отправлено", "Клиент ответил", "Доля ответов, %", "Медиана до ответа, с", "Среднее до ответа, с", "Пропущено", "Сбоев"],
+            [.. m.FollowUps.Append(m.FollowUpsTotal).Select(f => Row(f.Kind?.ToString() ?? "Всего", N(f.Sent), N(f.Replied), Percent(f.ReplyRate),
+                Seconds(f.TimeToReply.MedianSeconds), Seconds(f.TimeToReply.AverageSeconds), N(f.Skipped), N(f.Failed)))]),
         _ => new(["Кому", "Причина", "Передач", "С ответом сотрудника", "Медиана до ответа, с", "Среднее до ответа, с"],
             [.. m.Handoffs.Select(h => Row(h.To.ToString(), h.Reason, N(h.Count), N(h.Answered), Seconds(h.ToHumanReply.MedianSeconds), Seconds(h.ToHumanReply.AverageSeconds))),
                 Row("Всего", "", N(m.Handoffs.Sum(h => h.Count)), N(m.HandoffToHumanReply.Count), Seconds(m.HandoffToHumanReply.MedianSeconds), Seconds(m.HandoffToHumanReply.AverageSeconds))]),

@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
+using SoulKg.Domain.Agents;
 using SoulKg.Domain.Clients;
 using SoulKg.Domain.Conversations;
+using SoulKg.Domain.FollowUps;
 using SoulKg.Infrastructure.Analytics;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
@@ -43,7 +45,11 @@ public sealed class MetricsExamplesSchemaTransformer(IOptions<JsonOptions> json)
             Resolution: new ResolutionFigure(85, 61, 61 / 85.0),
             Handoffs: [new HandoffFigure(Holder.WaitingForHuman, "Клиент просит человека", 9, 8, new TimeStat(8, 300, 540))],
             HandoffToHumanReply: new TimeStat(8, 300, 540),
-            HandoffsUnanswered: 1),
+            HandoffsUnanswered: 1,
+            Runs: [new AgentRunFigure(AgentKind.Qualification, 640, 590, 31, 4, 15, 15 / 640.0, new TimeStat(640, 1.8, 2.4))],
+            RunsTotal: new AgentRunFigure(null, 640, 590, 31, 4, 15, 15 / 640.0, new TimeStat(640, 1.8, 2.4)),
+            FollowUps: [new FollowUpFigure(FollowUpKind.QuietClient, 120, 41, 41 / 120.0, new TimeStat(41, 5_400, 9_100), 12, 1)],
+            FollowUpsTotal: new FollowUpFigure(null, 120, 41, 41 / 120.0, new TimeStat(41, 5_400, 9_100), 12, 1)),
     };
 
     public Task TransformAsync(Microsoft.OpenApi.OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
