@@ -23,33 +23,23 @@ public sealed class AgentWhatsAppE2ETests(AgentWhatsAppFactory app) : IClassFixt
 {
     private const int Slow = 90_000; // the agent, the outbox and the Chromium host share two loaded cores
     private const string PhoneNumber = "+996 555 123 456"; // the phone page shows this sender's chat by default
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
+    private HeadlessChromium? _chromium;
 
-    public async ValueTask InitializeAsync()
-    {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = TestSettings.ChromiumPath, Headless = true, Args = ["--no-sandbox", "--disable-gpu", "--no-first-run"],
-        });
-    }
+    public async ValueTask InitializeAsync() => _chromium = await HeadlessChromium.LaunchAsync();
 
     public async ValueTask DisposeAsync()
     {
-        if (_browser is not null)
+        if (_chromium is not null)
         {
-            await _browser.CloseAsync();
+            await _chromium.DisposeAsync();
         }
-
-        _playwright?.Dispose();
     }
 
     [Fact]
     public async Task TheAgentAnswersTheSandboxPhoneInRussianRecordsTheRequestAndHandsOverWhenAskedForAManager()
     {
         var (owner, channelId) = await LinkedOrgAsync();
-        var page = await SignedInPageAsync(owner);
+        var page = await _chromium!.SignedInPageAsync(app.ServerAddress, owner, Slow);
         await page.GotoAsync($"/sandbox/phone/{channelId}");
         await BrowserSteps.WaitForCircuitAsync(page);
 
@@ -130,16 +120,5 @@ public sealed class AgentWhatsAppE2ETests(AgentWhatsAppFactory app) : IClassFixt
     {
         app.Sandbox.SendFromClient(channelId, PhoneNumber, "Айгуль", text);
         await Expect(phone.Locator("[data-testid='phone-msg'][data-from-client]").Filter(new() { HasText = text })).ToHaveCountAsync(1, new() { Timeout = Slow });
-    }
-
-    private async Task<IPage> SignedInPageAsync(TestAccount account)
-    {
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.ServerAddress.ToString(), Locale = "ru-RU" });
-        context.SetDefaultTimeout(20_000);
-        context.SetDefaultNavigationTimeout(Slow); // the Chromium host shares the machine: a first page may be slow
-        var page = await context.NewPageAsync();
-        await BrowserSteps.SignInAsync(page, account);
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
-        return page;
     }
 }
