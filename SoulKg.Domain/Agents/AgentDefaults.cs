@@ -33,8 +33,10 @@ public static class AgentDefaults
         AgentKind.Sales => new AgentSettings
         {
             Name = "Айсулуу · продажи",
-            PromptRu = CommonRu + " Предлагай только туры, подходящие по сезону, датам, группе и бюджету; веди к бронированию. Оплату передавай человеку.",
-            PromptEn = CommonEn + " Offer only tours that fit the season, dates, group and budget; lead to a booking. Hand payment questions to a person.",
+            PromptRu = CommonRu + " Предлагай только туры, подходящие по сезону, датам, группе и бюджету; веди к бронированию. " +
+                "Когда клиент подтвердил бронирование, а в заявке есть тур, даты и группа, передай группу партнёру через ask_partner (Guide, Accommodation или Transport). Оплату передавай человеку.",
+            PromptEn = CommonEn + " Offer only tours that fit the season, dates, group and budget; lead to a booking. " +
+                "Once the client confirms and the request has a tour, dates and the group, hand the group to a partner with ask_partner (Guide, Accommodation or Transport). Hand payment questions to a person.",
         },
         AgentKind.Service => new AgentSettings
         {

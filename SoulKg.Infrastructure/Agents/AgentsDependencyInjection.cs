@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using SoulKg.Domain.Agents;
 using SoulKg.Infrastructure.Agents;
 using SoulKg.Infrastructure.Agents.Offline;
+using SoulKg.Infrastructure.Agents.Tools;
 using SoulKg.Infrastructure.Conversations;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,7 @@ public static class AgentsDependencyInjection
         services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.Section));
         services.AddSingleton<OfflineChatModel>();
         services.AddSingleton<AgentChatModels>();
+        services.AddSingleton<PartnerLinks>();
         services.AddSingleton<AgentRunner>();
         services.AddSingleton<IAgentRunner>(sp => sp.GetRequiredService<AgentRunner>());
         services.AddScoped<AgentConfigService>();

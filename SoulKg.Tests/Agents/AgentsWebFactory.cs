@@ -33,7 +33,7 @@ public class AgentsWebFactory : SoulKgWebFactory
         new("Inbox:EchoGateway", "false"),
         new("Agents:AutoReply", AutoReply ? "true" : "false"),
         new("Agents:RunTimeout", "00:00:20"), // long enough for a loaded CI machine; the "slow" model waits it out
-        .. new[] { "broken", "garbage", "looping", "slow", "gated" }.Select(p => new KeyValuePair<string, string?>($"Agents:Providers:{p}:Endpoint", "http://127.0.0.1:9/v1")),
+        .. new[] { "broken", "garbage", "looping", "slow", "gated", "asker" }.Select(p => new KeyValuePair<string, string?>($"Agents:Providers:{p}:Endpoint", "http://127.0.0.1:9/v1")),
     ];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -52,6 +52,7 @@ public class AgentsWebFactory : SoulKgWebFactory
             services.AddKeyedSingleton<IChatCompletionService>("looping", new ScriptedModel(_ =>
                 new ChatMessageContent(AuthorRole.Assistant, [new FunctionCallContent("read_context", "crm", "call_" + Guid.NewGuid().ToString("N"), [])])));
             services.AddKeyedSingleton<IChatCompletionService>("slow", new ScriptedModel(_ => null));
+            services.AddKeyedSingleton<IChatCompletionService>("asker", new ScriptedModel(AskPartnerAtOnce));
             services.AddKeyedSingleton<IChatCompletionService>("gated", (sp, _) =>
             {
                 Gated.Inner = sp.GetRequiredService<OfflineChatModel>();
@@ -59,6 +60,16 @@ public class AgentsWebFactory : SoulKgWebFactory
             });
         });
     }
+
+    /// <summary>
+    /// A model that, unlike the offline one, asks a partner whatever the request holds: "ask:Guide" makes it call
+    /// ask_partner with that type, and once the tool answered it says "Хорошо".
+    /// </summary>
+    private static ChatMessageContent AskPartnerAtOnce(ChatHistory history) =>
+        history[^1].Items.OfType<FunctionResultContent>().Any()
+            ? new ChatMessageContent(AuthorRole.Assistant, "Хорошо")
+            : new ChatMessageContent(AuthorRole.Assistant, [new FunctionCallContent("ask_partner", "crm", "call_ask",
+                new KernelArguments { ["partner_type"] = history.Last(m => m.Role == AuthorRole.User).Content!.Split(':')[^1].Trim() })]);
 }
 
 /// <summary>The same, with replies started by the inbound pipeline as in production.</summary>

@@ -32,7 +32,7 @@ public sealed class RecordingNotifier : INotifier
 /// The whole app on Kestrel with the real WhatsApp host driving Debian's Chromium against the sandbox: a fast-rotating
 /// QR, a quick watchdog and restart, no send pacing. Only the notifier is replaced (to read what admins were told).
 /// </summary>
-public sealed class WhatsAppFactory : SoulKgWebFactory
+public class WhatsAppFactory : SoulKgWebFactory
 {
     public WhatsAppFactory() => UseKestrel(0);
 

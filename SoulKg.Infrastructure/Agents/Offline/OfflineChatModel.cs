@@ -7,6 +7,7 @@ using Microsoft.SemanticKernel.ChatCompletion;
 using SoulKg.Domain;
 using SoulKg.Domain.Agents;
 using SoulKg.Domain.Funnel;
+using SoulKg.Domain.Partners;
 using SoulKg.Infrastructure.Agents.Tools;
 
 namespace SoulKg.Infrastructure.Agents.Offline;
@@ -99,15 +100,53 @@ public sealed class OfflineChatModel(TimeProvider clock) : IChatCompletionServic
             return first.Count > 0 ? Call([.. first]) : Text(writer.AskMissing(null));
         }
 
-        if (Called(AgentTools.HandOff) || Called(AgentTools.AskPartner))
+        if (Called(AgentTools.HandOff))
         {
             return Text(writer.HandOff(facts.Handoff ?? HandoffReason.OutOfScope));
+        }
+
+        if (Called(AgentTools.AskPartner))
+        {
+            var asked = calls.Where(c => c.Name == AgentTools.AskPartner).Select(c => Parse<PartnerRequest>(c.Result)).ToList();
+            if (asked.All(a => a is { Ok: true }))
+            {
+                return Text(writer.PartnersAsked(asked.Select(a => a!.PartnerType).ToList()));
+            }
+
+            // A refused call (an error, not "nobody is free", which already hands off) is something a person should look at.
+            return asked.Any(a => a?.Message is null) && Has(AgentTools.HandOff)
+                ? Call((AgentTools.HandOff, new() { ["reason"] = HandoffReason.Unsure.ToString(), ["note"] = "не удалось передать заявку партнёру" }))
+                : Text(writer.HandOff(HandoffReason.OutOfScope));
         }
 
         var context = calls.Where(c => c.Name is AgentTools.UpdateTripRequest or AgentTools.ReadContext).Select(c => Parse<TripContext>(c.Result))
             .LastOrDefault(c => c is not null);
         var search = calls.Where(c => c.Name == AgentTools.SearchTours).Select(c => Parse<SearchResult>(c.Result)).LastOrDefault(s => s is not null);
         var stage = context is not null && Enum.TryParse<StageKind>(context.StageKind, out var kind) ? kind : StageKind.Custom;
+        // The client said yes to what the sales agent offered and the request has what a partner needs: fix the sale and
+        // hand the group to the partners (a guide unless the client named others). Without a tour the offer comes first.
+        if (facts.Confirms && context is not null && stage is StageKind.Proposal or StageKind.Negotiation or StageKind.Sale && context.TourIds.Count > 0
+            && Has(AgentTools.AskPartner))
+        {
+            if (context.Missing.Contains(TripContext.MissingDates) || context.Missing.Contains(TripContext.MissingGroup))
+            {
+                return Text(writer.AskMissing(context));
+            }
+
+            var booking = new List<(string, KernelArguments)>();
+            if (stage != StageKind.Sale && Has(AgentTools.MoveStage) && !Called(AgentTools.MoveStage))
+            {
+                booking.Add((AgentTools.MoveStage, new() { ["stage"] = "Sale", ["reason"] = "клиент подтвердил бронирование" }));
+            }
+
+            foreach (var type in facts.Partners.Count > 0 ? facts.Partners : [PartnerType.Guide])
+            {
+                booking.Add((AgentTools.AskPartner, new() { ["partner_type"] = type.ToString(), ["notes"] = "Клиент подтвердил бронирование в WhatsApp." }));
+            }
+
+            return Call([.. booking]);
+        }
+
         if (search is null)
         {
             var next = new List<(string, KernelArguments)>();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using SoulKg.Domain;
 using SoulKg.Domain.Agents;
+using SoulKg.Domain.Partners;
 using SoulKg.Infrastructure.Agents.Tools;
 
 namespace SoulKg.Infrastructure.Agents.Offline;
@@ -47,6 +48,24 @@ internal sealed class ReplyWriter(TripFacts facts, bool spokeBefore)
                 ? "Let me check this with my colleagues — a manager will reply to you shortly."
                 : "Уточню этот вопрос у коллег — менеджер ответит вам в ближайшее время.",
         };
+    }
+
+    /// <summary>The client confirmed and the partners got the card: say so, and that the answer comes here.</summary>
+    public string PartnersAsked(IReadOnlyList<string> types)
+    {
+        var english = English(null);
+        var who = types.Distinct().Select(t => (t, english) switch
+        {
+            (nameof(PartnerType.Accommodation), true) => "the accommodation",
+            (nameof(PartnerType.Transport), true) => "the driver",
+            (_, true) => "our guide",
+            (nameof(PartnerType.Accommodation), false) => "месту размещения",
+            (nameof(PartnerType.Transport), false) => "водителю",
+            _ => "нашему гиду",
+        });
+        return english
+            ? $"Great, we are booking! I have sent the details to {string.Join(" and ", who)} and will write to you as soon as they confirm."
+            : $"Отлично, бронируем! Я передала данные {string.Join(" и ", who)} и напишу вам, как только подтвердят.";
     }
 
     public string AskMissing(TripContext? context)

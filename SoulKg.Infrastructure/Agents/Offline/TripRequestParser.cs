@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using SoulKg.Domain;
 using SoulKg.Domain.Agents;
+using SoulKg.Domain.Partners;
 
 namespace SoulKg.Infrastructure.Agents.Offline;
 
@@ -26,6 +27,12 @@ public sealed record TripFacts
     public string? Region { get; init; }
     public IReadOnlyList<string> Interests { get; init; } = [];
     public HandoffReason? Handoff { get; init; }
+
+    /// <summary>The client says yes to the offer ("да, бронируем", "book it").</summary>
+    public bool Confirms { get; init; }
+
+    /// <summary>Partners the message names (a guide, a hotel or camp, a transfer); none named means a guide.</summary>
+    public IReadOnlyList<PartnerType> Partners { get; init; } = [];
 
     public bool HasTripFacts => Month is not null || From is not null || TravelText is not null || Adults is not null || Children is not null
         || Budget is not null || Region is not null || Interests.Count > 0;
@@ -67,6 +74,13 @@ public static partial class TripRequestParser
         (new Regex(@"сказк|skazka|fairy[\s-]?tale", Opts), "Сказка"),
     ];
 
+    private static readonly (Regex Pattern, PartnerType Type)[] PartnerWords =
+    [
+        (new Regex(@"\bгид|экскурсовод|\bguide", Opts), PartnerType.Guide),
+        (new Regex(@"гостиниц|отел[ьяие]|гестхаус|юрточн|юрт[\s-]?лагер|ночлег|жиль[ея]|hotel|guest\s?house|yurt\s+camp|accommodation", Opts), PartnerType.Accommodation),
+        (new Regex(@"трансфер|водител|машин[уаы]|transfer|driver|\bcar\b", Opts), PartnerType.Transport),
+    ];
+
     private static readonly (Regex Pattern, string Ru)[] InterestWords =
     [
         (new Regex(@"кон(н|я|ь|и)|лошад|верхом|horse", Opts), "конные прогулки"),
@@ -101,6 +115,8 @@ public static partial class TripRequestParser
             KyrgyzGreeting = kyrgyz,
             Greeting = kyrgyz || GreetingRegex().IsMatch(t),
             Handoff = DetectHandoff(t),
+            Confirms = ConfirmRegex().IsMatch(t),
+            Partners = PartnerWords.Where(p => p.Pattern.IsMatch(t)).Select(p => p.Type).ToList(),
         };
         facts = ParseDates(t, today, facts);
         facts = ParseGroup(t, facts);
@@ -303,6 +319,9 @@ public static partial class TripRequestParser
 
     [GeneratedRegex(@"(позов|позвать|зови|соедин|свяж|переключ|дайте|нужен|нужна|хочу|можно)\S*\s+(с\s+)?(живого\s+|живым\s+)?(менеджер|оператор|человек|сотрудник)|живой\s+человек|живым\s+человеком|\b(call|get|want|need|speak\s+to|talk\s+to|connect\s+me\s+(to|with))\s+(a\s+|the\s+|your\s+)?(manager|human|person|operator|agent)|real\s+person", Opts)]
     private static partial Regex PersonRegex();
+
+    [GeneratedRegex(@"\b(да|yes)[\s,!.]+(мы\s+)?(брон|book|бер[еу]м|подтвержда|оформ|we\s+(take|book))|\b(бронируем|бронирую|забронируйте|забронируй|подтверждаем|подтверждаю|оформляем|оформляйте)\b|\bbook\s+(it|us|them|the\s+tour)\b|\bwe('ll|\s+will)?\s+(take|book)\s+it\b|\bwe\s+confirm\b", Opts)]
+    private static partial Regex ConfirmRegex();
 
     [GeneratedRegex(@"оплат|предоплат|реквизит|перевести\s+деньги|как\s+заплатить|счет\s+на\s+оплату|\bpay(ment)?\b|\binvoice\b|bank\s+transfer", Opts)]
     private static partial Regex PaymentRegex();

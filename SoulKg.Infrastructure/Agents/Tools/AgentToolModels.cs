@@ -21,3 +21,6 @@ public sealed record TourOption(
 public sealed record SearchResult(IReadOnlyList<TourOption> Tours, string Criteria);
 
 public sealed record ToolAnswer(bool Ok, string Message);
+
+/// <summary>What ask_partner returns: whether a partner of the type was asked (or already had been), who, and by when they answer.</summary>
+public sealed record PartnerRequest(bool Ok, string Message, string PartnerType, string? PartnerName, DateTimeOffset? AnswerBy);

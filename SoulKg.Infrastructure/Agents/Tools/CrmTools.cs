@@ -1,14 +1,17 @@
 using System.ComponentModel;
 using System.Globalization;
+using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.SemanticKernel;
 using SoulKg.Domain;
 using SoulKg.Domain.Agents;
 using SoulKg.Domain.FollowUps;
 using SoulKg.Domain.Funnel;
+using SoulKg.Domain.Handoffs;
 using SoulKg.Infrastructure.Conversations;
 using SoulKg.Infrastructure.Crm;
 using SoulKg.Infrastructure.Data;
+using SoulKg.Infrastructure.Handoffs;
 
 namespace SoulKg.Infrastructure.Agents.Tools;
 
@@ -24,6 +27,8 @@ public sealed class CrmTools(
     DealStageService stages,
     ConversationService conversations,
     IFollowUpScheduler followUps,
+    HandoffService handoffs,
+    PartnerLinks links,
     TimeProvider clock,
     AgentOptions options)
 {
@@ -325,12 +330,60 @@ public sealed class CrmTools(
         return new ToolAnswer(true, "Noted.");
     }
 
-    [KernelFunction(AgentTools.AskPartner), Description("Asks a partner (guide, driver, camp) about availability.")]
-    public Task<ToolAnswer> AskPartnerAsync([Description("The question")] string question)
+    [KernelFunction(AgentTools.AskPartner), Description(
+        "Hands the confirmed group to a partner of a type (Guide, Accommodation or Transport): the best suggested partner gets the card on WhatsApp " +
+        "and answers yes/no. Only once the client has confirmed and the request has a tour, dates and the group.")]
+    public async Task<PartnerRequest> AskPartnerAsync(
+        [Description("Guide, Accommodation (hotel, yurt camp) or Transport (driver, transfer)")] string partner_type,
+        [Description("What the partner should know beyond the card, e.g. pickup or wishes")] string? notes = null,
+        CancellationToken ct = default)
     {
-        // Partner handoff is another feature; until it lands a person asks the partner.
-        scope.PendingHandoff = (HandoffReason.OutOfScope, Trim("Нужен ответ партнёра: " + question, 300));
-        return Task.FromResult(new ToolAnswer(false, "Partners cannot be asked automatically yet; a person will take the chat after your reply."));
+        var type = PartnerTypes.Parse(partner_type);
+        if (notes is { Length: > 1000 })
+        {
+            throw new ArgumentException("notes must be at most 1000 characters.");
+        }
+
+        var deal = await DealAsync(ct);
+        var missing = PartnerTypes.MissingForPartner(deal);
+        if (missing.Count > 0)
+        {
+            throw new ArgumentException($"The request lacks what a partner needs: {string.Join(", ", missing)}. Ask the client first.");
+        }
+
+        if (scope.IsTrial)
+        {
+            return new PartnerRequest(true, $"Would ask the best suggested {type} partner.", type.ToString(), null, null);
+        }
+
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            // Asking again (the client confirms twice, a retried run) must not send a second card to the same kind of partner.
+            var open = await (from h in db.Handoffs.AsNoTracking()
+                              join p in db.Partners on h.PartnerId equals p.Id
+                              where h.DealId == deal.Id && p.Type == type && (h.Status == HandoffStatus.Pending || h.Status == HandoffStatus.Accepted)
+                              orderby h.CreatedAt descending
+                              select new { h.Status, h.ExpiresAt, p.Name }).FirstOrDefaultAsync(ct);
+            if (open is not null)
+            {
+                return new PartnerRequest(true, open.Status == HandoffStatus.Accepted ? $"{open.Name} has already accepted." : $"{open.Name} was already asked; waiting for the answer.",
+                    type.ToString(), open.Name, open.Status == HandoffStatus.Pending ? open.ExpiresAt : null);
+            }
+        }
+
+        var best = (await handoffs.SuggestAsync(deal.Id, type, ct)).FirstOrDefault(s => !s.AlreadyAsked && !s.Busy);
+        if (best is null)
+        {
+            scope.PendingHandoff = (HandoffReason.OutOfScope, Trim($"Нужен партнёр ({PartnerTypes.Ru(type)}): свободных с WhatsApp нет", 300));
+            return new PartnerRequest(false, $"No free active {type} partner with WhatsApp; a person will take the chat after your reply, tell the client so.",
+                type.ToString(), null, null);
+        }
+
+        var input = new HandoffInput { DealId = deal.Id, PartnerIds = [best.PartnerId], Notes = string.IsNullOrWhiteSpace(notes) ? null : notes.Trim() };
+        new HandoffInputValidator().ValidateAndThrow(input);
+        var created = await handoffs.CreateAsync(input, links.Base(), ct);
+        var handoff = created[0].Handoff;
+        return new PartnerRequest(true, $"Sent the card to {handoff.PartnerName}; the answer is due by {handoff.ExpiresAt:u}.", type.ToString(), handoff.PartnerName, handoff.ExpiresAt);
     }
 
     private async Task<TripContext> ContextAsync(CancellationToken ct)

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +16,12 @@ namespace SoulKg.Infrastructure.Data.Configurations;
 /// </summary>
 internal static class AgentJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    // Tool arguments and results are read by people in the run journal: Cyrillic stays readable instead of \uXXXX
+    // (Blazor encodes it for HTML when shown; nothing embeds this JSON in a page raw).
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() }, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static PropertyBuilder<T> AsJson<T>(this PropertyBuilder<T> property) where T : class =>
         property.HasColumnType("jsonb").HasConversion(
