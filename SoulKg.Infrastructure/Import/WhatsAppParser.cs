@@ -109,7 +109,8 @@ public static partial class WhatsAppParser
             messages.Add(message);
         }
 
-        isGroup |= messages.Select(m => m.Author).Distinct().Count() > 2;
+        // More than two authors is not a group by itself: two of our people may answer one client. The writer decides that
+        // by the authors who are not ours.
         return new ParsedChat
         {
             FileName = fileName,
