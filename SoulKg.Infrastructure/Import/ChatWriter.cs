@@ -16,14 +16,26 @@ using SoulKg.Infrastructure.Tenancy;
 
 namespace SoulKg.Infrastructure.Import;
 
-/// <summary>Who the company is in the chats: its own author names or numbers, and the user its messages are stored under.</summary>
-public sealed record WhoIsWho(IReadOnlyList<string> OurNames, Guid? OurUserId)
+/// <summary>
+/// Who the company is in the chats: its own author names or numbers, which of them is which user of the organisation
+/// (<paramref name="People"/>: author → user), and the user the others' messages are stored under.
+/// </summary>
+public sealed record WhoIsWho(IReadOnlyList<string> OurNames, Guid? OurUserId, IReadOnlyDictionary<string, Guid>? People = null)
 {
-    private readonly HashSet<string> _phones = OurNames.Select(Phones.Normalize).OfType<string>().ToHashSet();
+    private readonly HashSet<string> _phones = OurNames.Concat(People?.Keys ?? []).Select(Phones.Normalize).OfType<string>().ToHashSet();
 
-    public bool IsOurs(string? author) =>
-        author is not null && (OurNames.Any(n => string.Equals(n.Trim(), author.Trim(), StringComparison.OrdinalIgnoreCase))
-            || (Phones.Normalize(author) is { } phone && _phones.Contains(phone)));
+    public bool IsOurs(string? author) => author is not null && (Same(OurNames, author) is not null || (People is not null && Same(People.Keys, author) is not null)
+        || (Phones.Normalize(author) is { } phone && _phones.Contains(phone)));
+
+    /// <summary>The user a message of ours by <paramref name="author"/> is stored under.</summary>
+    public Guid? UserOf(string? author) =>
+        author is not null && People is not null && (Same(People.Keys, author) ?? SamePhone(People.Keys, author)) is { } key ? People[key] : OurUserId;
+
+    private static string? Same(IEnumerable<string> names, string author) =>
+        names.FirstOrDefault(n => string.Equals(n.Trim(), author.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    private static string? SamePhone(IEnumerable<string> names, string author) =>
+        Phones.Normalize(author) is { } phone ? names.FirstOrDefault(n => Phones.Normalize(n) == phone) : null;
 }
 
 /// <summary>
@@ -33,8 +45,10 @@ public sealed record WhoIsWho(IReadOnlyList<string> OurNames, Guid? OurUserId)
 /// for review. Messages go in with one multi-row INSERT, without the per-row change feed: the conversation row itself
 /// tells the open screens.
 /// </summary>
-internal sealed class ChatWriter(SoulKgDbContext db, OrgContext org, ImportOptions options, DateTimeOffset now, WhoIsWho who, List<string> writtenFiles)
+internal sealed class ChatWriter(SoulKgDbContext db, OrgContext org, ImportOptions options, DateTimeOffset now, WhoIsWho who, ImportLookups lookups, List<string> writtenFiles)
 {
+    private readonly Dictionary<string, Guid> _created = [];
+
     private const string OmittedText = "📎 медиа не вошло в экспорт";
 
     public async Task WriteAsync(ParsedChat chat, FileReport report, CancellationToken ct)
@@ -52,12 +66,7 @@ internal sealed class ChatWriter(SoulKgDbContext db, OrgContext org, ImportOptio
         }
 
         var channel = await ChannelAsync(telegram ? ChannelKind.Telegram : ChannelKind.WhatsApp, ct);
-        var clients = new List<(string Name, Guid Id)>();
-        foreach (var author in isGroup ? clientAuthors : [clientAuthors.FirstOrDefault() ?? title])
-        {
-            var telegramId = telegram ? chat.Messages.FirstOrDefault(m => m.Author == author)?.AuthorId : null;
-            clients.Add((author, await ClientAsync(author, telegram, telegramId, report, ct)));
-        }
+        var clients = await ClientsAsync(isGroup ? clientAuthors : [clientAuthors.FirstOrDefault() ?? title], telegram, chat, report, ct);
 
         var chatId = ExternalChatId(chat, isGroup, title, clientAuthors.FirstOrDefault() ?? title);
         var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.ChannelId == channel && c.ExternalChatId == chatId, ct);
@@ -75,7 +84,7 @@ internal sealed class ChatWriter(SoulKgDbContext db, OrgContext org, ImportOptio
 
         if (isGroup)
         {
-            var known = await db.Set<ConversationParticipant>().Where(p => p.ConversationId == conversation.Id).Select(p => p.ClientId).ToListAsync(ct);
+            var known = isNew ? [] : await db.Set<ConversationParticipant>().Where(p => p.ConversationId == conversation.Id).Select(p => p.ClientId).ToListAsync(ct);
             foreach (var (name, id) in clients.Where(c => !known.Contains(c.Id)).DistinctBy(c => c.Id))
             {
                 db.Set<ConversationParticipant>().Add(new ConversationParticipant { ConversationId = conversation.Id, ClientId = id, DisplayName = Trim(name, 200) });
@@ -122,7 +131,7 @@ internal sealed class ChatWriter(SoulKgDbContext db, OrgContext org, ImportOptio
                     OrgId = org.RequiredOrgId, ConversationId = conversation.Id, ChannelId = channel,
                     Direction = ours ? MessageDirection.Outbound : MessageDirection.Inbound,
                     Author = ours ? MessageAuthor.User : MessageAuthor.Client,
-                    AuthorUserId = ours ? who.OurUserId : null,
+                    AuthorUserId = ours ? who.UserOf(parsed.Author) : null,
                     AuthorName = parsed.Author is null ? null : Trim(parsed.Author, 200),
                     Text = parsed.MediaOmitted && parsed.Text.Length == 0 ? OmittedText : parsed.Text,
                     Attachments = attachments,
@@ -170,9 +179,16 @@ internal sealed class ChatWriter(SoulKgDbContext db, OrgContext org, ImportOptio
 
     private async Task<Guid> ChannelAsync(ChannelKind kind, CancellationToken ct)
     {
+        if (lookups.Channels.TryGetValue(kind, out var cached))
+        {
+            return cached;
+        }
+
         var id = await db.Channels.Where(c => c.Kind == kind).OrderBy(c => c.CreatedAt).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct);
         if (id is { } found)
         {
+            // Only a committed channel is remembered: one created below rolls back with a failing file.
+            lookups.Channels[kind] = found;
             return found;
         }
 
@@ -187,44 +203,76 @@ internal sealed class ChatWriter(SoulKgDbContext db, OrgContext org, ImportOptio
         return channel.Id;
     }
 
-    private async Task<Guid> ClientAsync(string author, bool telegram, string? telegramId, FileReport report, CancellationToken ct)
+    /// <summary>
+    /// Finds or creates the chat's clients with two queries for all of them (by contact, then by exact name) rather than
+    /// a few per author: an import of a hundred chats spent most of its time in such round trips.
+    /// </summary>
+    private async Task<List<(string Name, Guid Id)>> ClientsAsync(IReadOnlyList<string> authors, bool telegram, ParsedChat chat, FileReport report, CancellationToken ct)
     {
-        var phone = Phones.Normalize(author);
-        var tgId = telegramId is { } raw && raw.StartsWith("user", StringComparison.Ordinal) ? raw[4..] : null;
-        var byContact = await db.ClientContacts
-            .Where(c => (phone != null && c.Kind == ContactKind.Phone && c.Value == phone) || (tgId != null && c.Kind == ContactKind.TelegramId && c.Value == tgId))
-            .Select(c => (Guid?)c.ClientId).FirstOrDefaultAsync(ct);
-        if (byContact is { } matched && await db.Clients.AnyAsync(c => c.Id == matched && c.MergedIntoId == null, ct))
-        {
-            report.ClientsMatched++;
-            return matched;
-        }
+        var wanted = authors.Select(a => (Author: a, Phone: Phones.Normalize(a), TgId: telegram ? TelegramUserId(chat, a) : null)).ToList();
+        var phones = wanted.Select(w => w.Phone).OfType<string>().Distinct().ToList();
+        var tgIds = wanted.Select(w => w.TgId).OfType<string>().Distinct().ToList();
+        var contacts = phones.Count + tgIds.Count == 0
+            ? []
+            : await (from c in db.ClientContacts
+                     join client in db.Clients on c.ClientId equals client.Id
+                     where client.MergedIntoId == null
+                           && ((c.Kind == ContactKind.Phone && phones.Contains(c.Value)) || (c.Kind == ContactKind.TelegramId && tgIds.Contains(c.Value)))
+                     select new { c.Kind, c.Value, c.ClientId }).ToListAsync(ct);
+        var names = wanted.Where(w => w.Phone is null).Select(w => Trim(w.Author, 200).ToLower()).Distinct().ToList();
+        var byName = names.Count == 0
+            ? []
+            : await db.Clients.Where(c => c.MergedIntoId == null && names.Contains(c.Name.ToLower())).Select(c => new { c.Id, c.Name }).ToListAsync(ct);
 
-        var name = phone is null ? Trim(author, 200) : Phones.Format(phone);
-        if (phone is null)
+        var result = new List<(string Name, Guid Id)>(wanted.Count);
+        foreach (var (author, phone, tgId) in wanted)
         {
-            var lower = name.ToLower();
-            var byName = await db.Clients.Where(c => c.MergedIntoId == null && c.Name.ToLower() == lower).Select(c => c.Id).Take(2).ToListAsync(ct);
-            if (byName.Count == 1)
+            var key = phone ?? (tgId is null ? "name:" + Trim(author, 200).ToLower() : "tg:" + tgId);
+            var matched = _created.TryGetValue(key, out var known)
+                ? known
+                : contacts.FirstOrDefault(c => (phone != null && c.Kind == ContactKind.Phone && c.Value == phone) || (tgId != null && c.Kind == ContactKind.TelegramId && c.Value == tgId))?.ClientId;
+            if (matched is null && phone is null)
+            {
+                var lower = Trim(author, 200).ToLower();
+                var same = byName.Where(c => c.Name.ToLower() == lower).Select(c => c.Id).Distinct().ToList();
+                if (same.Count == 1)
+                {
+                    matched = same[0];
+                    if (tgId is not null && !await db.ClientContacts.AnyAsync(c => c.Kind == ContactKind.TelegramId && c.Value == tgId, ct))
+                    {
+                        db.ClientContacts.Add(new ClientContact { ClientId = same[0], Kind = ContactKind.TelegramId, Value = tgId });
+                    }
+                }
+                else if (same.Count > 1)
+                {
+                    report.Warnings.Add(new(null, $"клиентов с именем «{Trim(author, 200)}» несколько: создан новый, объедините их при необходимости"));
+                }
+            }
+
+            if (matched is { } id)
             {
                 report.ClientsMatched++;
-                if (tgId is not null && !await db.ClientContacts.AnyAsync(c => c.Kind == ContactKind.TelegramId && c.Value == tgId, ct))
-                {
-                    db.ClientContacts.Add(new ClientContact { ClientId = byName[0], Kind = ContactKind.TelegramId, Value = tgId });
-                }
-
-                return byName[0];
+                result.Add((author, id));
+                continue;
             }
 
-            if (byName.Count > 1)
-            {
-                report.Warnings.Add(new(null, $"клиентов с именем «{name}» несколько: создан новый, объедините их при необходимости"));
-            }
+            var created = CreateClient(author, phone, tgId, telegram);
+            _created[key] = created;
+            report.ClientsCreated++;
+            result.Add((author, created));
         }
 
+        return result;
+    }
+
+    private static string? TelegramUserId(ParsedChat chat, string author) =>
+        chat.Messages.FirstOrDefault(m => m.Author == author)?.AuthorId is { } raw && raw.StartsWith("user", StringComparison.Ordinal) ? raw[4..] : null;
+
+    private Guid CreateClient(string author, string? phone, string? tgId, bool telegram)
+    {
         var client = new Client
         {
-            Name = name, Source = telegram ? ClientSource.Telegram : ClientSource.WhatsApp, CreatedAt = now, UpdatedAt = now,
+            Name = phone is null ? Trim(author, 200) : Phones.Format(phone), Source = telegram ? ClientSource.Telegram : ClientSource.WhatsApp, CreatedAt = now, UpdatedAt = now,
             ResponsibleUserId = who.OurUserId, Tags = ["импорт"],
         };
         db.Clients.Add(client);
@@ -239,9 +287,6 @@ internal sealed class ChatWriter(SoulKgDbContext db, OrgContext org, ImportOptio
         }
 
         db.TimelineEvents.Add(Timeline.Event(org, client.Id, null, TimelineKind.ClientCreated, $"Клиент из импорта {(telegram ? "Telegram" : "WhatsApp")}: {client.Name}", now));
-        report.ClientsCreated++;
-        // Saved at once so a second chat of the same file with this person finds them.
-        await db.SaveChangesAsync(ct);
         return client.Id;
     }
 
@@ -249,7 +294,7 @@ internal sealed class ChatWriter(SoulKgDbContext db, OrgContext org, ImportOptio
     {
         var lines = chat.Messages.Select(m => new ChatLine(who.IsOurs(m.Author), m.Text, m.SentAt)).ToList();
         var kind = StageSuggestion.Suggest(lines, now);
-        var stages = await db.FunnelStages.Where(s => !s.IsArchived).OrderBy(s => s.Order).ToListAsync(ct);
+        var stages = lookups.Stages ??= await db.FunnelStages.AsNoTracking().Where(s => !s.IsArchived).OrderBy(s => s.Order).ToListAsync(ct);
         if (stages.Count == 0)
         {
             report.Warnings.Add(new(null, "в воронке нет этапов: сделка не создана"));
@@ -257,7 +302,13 @@ internal sealed class ChatWriter(SoulKgDbContext db, OrgContext org, ImportOptio
         }
 
         var stage = stages.FirstOrDefault(s => s.Kind == kind) ?? stages[0];
-        var top = await db.Deals.Where(d => d.StageId == stage.Id && d.Status == DealStatus.Open).MinAsync(d => (double?)d.SortOrder, ct) ?? 0;
+        // The top of the column is read once per run; later deals go above it (a rolled-back file only leaves a gap).
+        if (!lookups.TopSortOrder.TryGetValue(stage.Id, out var top))
+        {
+            top = await db.Deals.Where(d => d.StageId == stage.Id && d.Status == DealStatus.Open).MinAsync(d => (double?)d.SortOrder, ct) ?? 0;
+        }
+
+        lookups.TopSortOrder[stage.Id] = top - 1;
         var deal = new Deal
         {
             ClientId = clientId, StageId = stage.Id, StageEnteredAt = now, SortOrder = top - 1, Title = Trim("Из импорта: " + title, 200),
@@ -340,44 +391,43 @@ internal sealed class ChatWriter(SoulKgDbContext db, OrgContext org, ImportOptio
         return (isGroup ? "import-group:" : "import:") + hash;
     }
 
+    /// <summary>Turns the per-row change feed off, inserts the rows and turns it on again, all in one round trip.</summary>
     private async Task InsertMessagesAsync(List<Message> rows, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var transaction = (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
-        await using (var off = new NpgsqlCommand("SELECT set_config('app.bulk', 'on', true)", connection, transaction))
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('app.bulk', 'on', true)"));
+        foreach (var chunk in rows.Chunk(5000))
         {
-            await off.ExecuteScalarAsync(ct);
-        }
-
-        foreach (var batch in rows.Chunk(5000))
-        {
-            await using var insert = new NpgsqlCommand("""
+            var insert = new NpgsqlBatchCommand("""
                 INSERT INTO messages (id, org_id, conversation_id, channel_id, direction, author, author_user_id, author_name, text, status, sent_at, created_at, fingerprint, attachments)
-                SELECT * FROM unnest(@id, @org, @conversation, @channel, @direction, @author, @user, @name, @text, @status, @sent, @created, @fingerprint, @attachments)
-                """, connection, transaction);
-            insert.Parameters.Add(Array("id", NpgsqlDbType.Uuid, batch.Select(m => m.Id).ToArray()));
-            insert.Parameters.Add(Array("org", NpgsqlDbType.Uuid, batch.Select(m => m.OrgId).ToArray()));
-            insert.Parameters.Add(Array("conversation", NpgsqlDbType.Uuid, batch.Select(m => m.ConversationId).ToArray()));
-            insert.Parameters.Add(Array("channel", NpgsqlDbType.Uuid, batch.Select(m => m.ChannelId).ToArray()));
-            insert.Parameters.Add(Array("direction", NpgsqlDbType.Varchar, batch.Select(m => m.Direction.ToString()).ToArray()));
-            insert.Parameters.Add(Array("author", NpgsqlDbType.Varchar, batch.Select(m => m.Author.ToString()).ToArray()));
-            insert.Parameters.Add(Array("user", NpgsqlDbType.Uuid, batch.Select(m => m.AuthorUserId).ToArray()));
-            insert.Parameters.Add(Array("name", NpgsqlDbType.Varchar, batch.Select(m => m.AuthorName).ToArray()));
-            insert.Parameters.Add(Array("text", NpgsqlDbType.Text, batch.Select(m => m.Text).ToArray()));
-            insert.Parameters.Add(Array("status", NpgsqlDbType.Varchar, batch.Select(m => m.Status.ToString()).ToArray()));
-            insert.Parameters.Add(Array("sent", NpgsqlDbType.TimestampTz, batch.Select(m => m.SentAt.UtcDateTime).ToArray()));
-            insert.Parameters.Add(Array("created", NpgsqlDbType.TimestampTz, batch.Select(m => m.CreatedAt.UtcDateTime).ToArray()));
-            insert.Parameters.Add(Array("fingerprint", NpgsqlDbType.Varchar, batch.Select(m => m.Fingerprint).ToArray()));
+                SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                """);
+            insert.Parameters.Add(Array(NpgsqlDbType.Uuid, chunk.Select(m => m.Id).ToArray()));
+            insert.Parameters.Add(Array(NpgsqlDbType.Uuid, chunk.Select(m => m.OrgId).ToArray()));
+            insert.Parameters.Add(Array(NpgsqlDbType.Uuid, chunk.Select(m => m.ConversationId).ToArray()));
+            insert.Parameters.Add(Array(NpgsqlDbType.Uuid, chunk.Select(m => m.ChannelId).ToArray()));
+            insert.Parameters.Add(Array(NpgsqlDbType.Varchar, chunk.Select(m => m.Direction.ToString()).ToArray()));
+            insert.Parameters.Add(Array(NpgsqlDbType.Varchar, chunk.Select(m => m.Author.ToString()).ToArray()));
+            insert.Parameters.Add(Array(NpgsqlDbType.Uuid, chunk.Select(m => m.AuthorUserId).ToArray()));
+            insert.Parameters.Add(Array(NpgsqlDbType.Varchar, chunk.Select(m => m.AuthorName).ToArray()));
+            insert.Parameters.Add(Array(NpgsqlDbType.Text, chunk.Select(m => m.Text).ToArray()));
+            insert.Parameters.Add(Array(NpgsqlDbType.Varchar, chunk.Select(m => m.Status.ToString()).ToArray()));
+            insert.Parameters.Add(Array(NpgsqlDbType.TimestampTz, chunk.Select(m => m.SentAt.UtcDateTime).ToArray()));
+            insert.Parameters.Add(Array(NpgsqlDbType.TimestampTz, chunk.Select(m => m.CreatedAt.UtcDateTime).ToArray()));
+            insert.Parameters.Add(Array(NpgsqlDbType.Varchar, chunk.Select(m => m.Fingerprint).ToArray()));
             // Attachment JSON has the CLR property names, as EF writes the complex collection.
-            insert.Parameters.Add(Array("attachments", NpgsqlDbType.Jsonb, batch.Select(m => JsonSerializer.Serialize(m.Attachments)).ToArray()));
-            await insert.ExecuteNonQueryAsync(ct);
+            insert.Parameters.Add(Array(NpgsqlDbType.Jsonb, chunk.Select(m => JsonSerializer.Serialize(m.Attachments)).ToArray()));
+            batch.BatchCommands.Add(insert);
         }
 
-        await using var on = new NpgsqlCommand("SELECT set_config('app.bulk', '', true)", connection, transaction);
-        await on.ExecuteScalarAsync(ct);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('app.bulk', '', true)"));
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
-    private static NpgsqlParameter Array<T>(string name, NpgsqlDbType type, T[] values) => new(name, NpgsqlDbType.Array | type) { Value = values };
+    private static NpgsqlParameter Array<T>(NpgsqlDbType type, T[] values) => new() { NpgsqlDbType = NpgsqlDbType.Array | type, Value = values };
+
 
     private static string Preview(Message m) => m.Text.Length > 0 ? Trim(m.Text.ReplaceLineEndings(" "), 200) : m.Attachments.Count > 0 ? "📎 " + Trim(m.Attachments[0].FileName, 190) : "";
 

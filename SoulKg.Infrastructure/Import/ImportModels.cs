@@ -55,6 +55,7 @@ public sealed record ParsedChat
 
     /// <summary>The messenger's id of the chat when the export has one (Telegram).</summary>
     public string? ExternalId { get; init; }
+    /// <summary>The export says so (group events, a Telegram group); more than one client author makes a group too (decided on writing).</summary>
     public bool IsGroup { get; init; }
     public List<ParsedMessage> Messages { get; init; } = [];
 

@@ -50,6 +50,9 @@ public sealed class ImportReport
     /// <summary>How each CSV file's columns map to client fields (chosen by the admin, or guessed).</summary>
     public Dictionary<string, Dictionary<CsvField, string>> CsvMappings { get; set; } = [];
 
+    /// <summary>Which of our authors is which user (author → user id); the next import of the organisation suggests it again.</summary>
+    public Dictionary<string, Guid> OurPeople { get; set; } = [];
+
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
 
     public string Serialize() => JsonSerializer.Serialize(this, Json);

@@ -39,7 +39,7 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, IOptions<ImportOpt
         }
 
         var report = ImportReport.Parse(run.Report);
-        var who = new WhoIsWho(run.OurNames, run.OurUserId);
+        var who = new WhoIsWho(run.OurNames, run.OurUserId, report.OurPeople);
         List<ImportUnit> units;
         try
         {
@@ -53,16 +53,27 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, IOptions<ImportOpt
         }
 
         report.Files = units.Select(u => new FileReport { File = u.Name, Format = FormatOf(u) }).ToList();
+        if (report.Files.Count > 0)
+        {
+            report.Files[0].Status = FileStatus.Running;
+        }
+
         await SaveAsync(factory, runId, report, ImportStatus.Running, ct);
+        // The report is rewritten (and pushed to the screen) at most about once a second, not per file: with a hundred
+        // small chats, rewriting the growing JSON twice per file cost more than the chats themselves.
+        var lastSaved = clock.GetTimestamp();
+        var lookups = new ImportLookups();
+        // The next file is parsed on another core while this one is stored: parsing is CPU, storing mostly waits for PostgreSQL.
+        var next = units.Count > 0 ? ParseAhead(units[0]) : null;
         for (var i = 0; i < units.Count; i++)
         {
+            var parsed = next;
+            next = i + 1 < units.Count ? ParseAhead(units[i + 1]) : null;
             var file = report.Files[i];
-            file.Status = FileStatus.Running;
-            await SaveAsync(factory, runId, report, ImportStatus.Running, ct);
             var fresh = new FileReport { File = file.File, Format = file.Format };
             try
             {
-                await ImportUnitAsync(factory, org, units[i], who, report.CsvMappings.GetValueOrDefault(units[i].Name), fresh, ct);
+                await ImportUnitAsync(factory, org, units[i], parsed, who, lookups, report.CsvMappings.GetValueOrDefault(units[i].Name), fresh, ct);
                 fresh.Status = FileStatus.Imported;
             }
             catch (ImportFileException e)
@@ -76,7 +87,12 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, IOptions<ImportOpt
             }
 
             report.Files[i] = fresh;
-            await SaveAsync(factory, runId, report, ImportStatus.Running, ct);
+            if (i < units.Count - 1 && clock.GetElapsedTime(lastSaved) >= ProgressInterval)
+            {
+                report.Files[i + 1].Status = FileStatus.Running;
+                await SaveAsync(factory, runId, report, ImportStatus.Running, ct);
+                lastSaved = clock.GetTimestamp();
+            }
         }
 
         var failed = report.Files.Count(f => f.Status == FileStatus.Failed);
@@ -93,11 +109,17 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, IOptions<ImportOpt
         return report;
     }
 
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
+
     private static FileReport Failed(FileReport file, ImportIssue issue) =>
         new() { File = file.File, Format = file.Format, Status = FileStatus.Failed, Errors = [issue] };
 
     /// <summary>Parses and stores one file in one transaction; any exception rolls all of it back.</summary>
-    private async Task ImportUnitAsync(IDbContextFactory<SoulKgDbContext> factory, OrgContext org, ImportUnit unit, WhoIsWho who,
+    private Task<IReadOnlyList<ParsedChat>>? ParseAhead(ImportUnit unit) =>
+        unit.Kind is UnitKind.WhatsApp or UnitKind.Telegram && unit.Error is null ? Task.Run(() => Parse(unit, Zone)) : null;
+
+    private async Task ImportUnitAsync(IDbContextFactory<SoulKgDbContext> factory, OrgContext org, ImportUnit unit, Task<IReadOnlyList<ParsedChat>>? parsed,
+        WhoIsWho who, ImportLookups lookups,
         Dictionary<CsvField, string>? mapping, FileReport report, CancellationToken ct)
     {
         if (unit.Error is { } error)
@@ -121,8 +143,8 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, IOptions<ImportOpt
             }
             else
             {
-                var writer = new ChatWriter(db, org, Options, now, who, written);
-                foreach (var chat in Parse(unit, Zone))
+                var writer = new ChatWriter(db, org, Options, now, who, lookups, written);
+                foreach (var chat in parsed is null ? Parse(unit, Zone) : await parsed)
                 {
                     report.Format = chat.Format;
                     report.Chat = report.Chat is null ? chat.Title : report.Chat + ", " + chat.Title;

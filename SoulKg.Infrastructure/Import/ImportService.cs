@@ -14,8 +14,14 @@ public sealed record AnalyzedFile(string File, string Format, string? Chat, int 
 public sealed record CsvPreview(string File, string Delimiter, string Encoding, IReadOnlyList<string> Headers, IReadOnlyDictionary<CsvField, string> Mapping,
     IReadOnlyList<IReadOnlyList<string>> Rows, int TotalRows);
 
-/// <summary>What the uploaded files hold, before anything is stored: the chats, their authors (with the suggestion of who is us) and the CSV columns.</summary>
-public sealed record ImportAnalysis(Guid RunId, IReadOnlyList<AnalyzedFile> Files, IReadOnlyList<ImportAuthor> Authors, IReadOnlyList<string> SuggestedOurNames, IReadOnlyList<CsvPreview> Csv);
+public sealed record ImportUser(Guid Id, string Name);
+
+/// <summary>
+/// What the uploaded files hold, before anything is stored: the chats, their authors (with the suggestion of who is us,
+/// and which of us is which user), the organisation's users to choose from, and the CSV columns.
+/// </summary>
+public sealed record ImportAnalysis(Guid RunId, IReadOnlyList<AnalyzedFile> Files, IReadOnlyList<ImportAuthor> Authors, IReadOnlyList<string> SuggestedOurNames,
+    IReadOnlyList<CsvPreview> Csv, IReadOnlyDictionary<string, Guid> SuggestedPeople, IReadOnlyList<ImportUser> Users);
 
 public sealed record ImportRunItem(Guid Id, ImportStatus Status, ImportOrigin Origin, string? StartedByName, int FilesTotal, int FilesDone, int FilesFailed,
     int MessagesAdded, IReadOnlyList<string> OurNames, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt);
@@ -86,7 +92,7 @@ public sealed class ImportService(IDbContextFactory<SoulKgDbContext> factory, Or
         }
         catch (ImportFileException e)
         {
-            return new ImportAnalysis(runId, [new AnalyzedFile(e.FileName, ImportFormats.Unknown, null, 0, [], e.Issue)], [], [], []);
+            return new ImportAnalysis(runId, [new AnalyzedFile(e.FileName, ImportFormats.Unknown, null, 0, [], e.Issue)], [], [], [], new Dictionary<string, Guid>(), await UsersAsync(ct));
         }
 
         foreach (var unit in units)
@@ -118,23 +124,40 @@ public sealed class ImportService(IDbContextFactory<SoulKgDbContext> factory, Or
             }
         }
 
-        var suggested = await SuggestAsync(authors, analyzed.Count(a => a.Error is null && a.Format != ImportFormats.Csv), ct);
+        var (suggested, people) = await SuggestAsync(authors, analyzed.Count(a => a.Error is null && a.Format != ImportFormats.Csv), ct);
         var list = authors.OrderByDescending(a => a.Value.Files).ThenByDescending(a => a.Value.Messages)
             .Select(a => new ImportAuthor(a.Key, a.Value.Files, a.Value.Messages, suggested.Contains(a.Key, StringComparer.OrdinalIgnoreCase))).ToList();
-        return new ImportAnalysis(runId, analyzed, list, suggested, csv);
+        return new ImportAnalysis(runId, analyzed, list, suggested, csv, people, await UsersAsync(ct));
+    }
+
+    /// <summary>The organisation's active users, whom our authors can be mapped to.</summary>
+    public async Task<IReadOnlyList<ImportUser>> UsersAsync(CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await (from m in db.Memberships.AsNoTracking()
+                      where m.IsActive
+                      join u in db.Users on m.UserId equals u.Id
+                      orderby u.DisplayName
+                      select new ImportUser(u.Id, u.DisplayName == "" ? u.Email ?? "?" : u.DisplayName)).ToListAsync(ct);
     }
 
     /// <summary>
     /// Our side: the names named in earlier imports, the organisation's own name, and the author who appears in most
     /// chats (a client rarely writes in more than one of them; our account is in all).
     /// </summary>
-    private async Task<List<string>> SuggestAsync(Dictionary<string, (int Files, int Messages)> authors, int chats, CancellationToken ct)
+    private async Task<(List<string> Names, Dictionary<string, Guid> People)> SuggestAsync(Dictionary<string, (int Files, int Messages)> authors, int chats, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        var remembered = await db.Set<ImportRun>().Where(r => r.OurNames.Count > 0 && r.Status != ImportStatus.Draft).OrderByDescending(r => r.CreatedAt)
-            .Select(r => r.OurNames).FirstOrDefaultAsync(ct) ?? [];
+        var last = await db.Set<ImportRun>().Where(r => r.OurNames.Count > 0 && r.Status != ImportStatus.Draft).OrderByDescending(r => r.CreatedAt)
+            .Select(r => new { r.OurNames, r.Report }).FirstOrDefaultAsync(ct);
+        var remembered = last?.OurNames ?? [];
+        var rememberedPeople = last is null ? [] : ImportReport.Parse(last.Report).OurPeople;
+        var active = await db.Memberships.Where(m => m.IsActive).Select(m => m.UserId).ToListAsync(ct);
+        var rememberedWho = new WhoIsWho(remembered, null, rememberedPeople.Where(p => active.Contains(p.Value)).ToDictionary(p => p.Key, p => p.Value));
+        var people = authors.Keys.Where(a => rememberedWho.IsOurs(a) && rememberedWho.UserOf(a) is not null)
+            .ToDictionary(a => a, a => rememberedWho.UserOf(a)!.Value, StringComparer.OrdinalIgnoreCase);
         var orgName = await db.Organizations.Select(o => o.Name).FirstOrDefaultAsync(ct);
-        var who = new WhoIsWho(remembered, null);
+        var who = rememberedWho;
         var suggested = authors.Keys.Where(a => who.IsOurs(a) || string.Equals(a, orgName, StringComparison.OrdinalIgnoreCase)).ToList();
         if (suggested.Count == 0 && authors.Count > 0)
         {
@@ -145,21 +168,21 @@ public sealed class ImportService(IDbContextFactory<SoulKgDbContext> factory, Or
             }
         }
 
-        return suggested;
+        return (suggested, people);
     }
 
     /// <summary>Confirms a draft with who is who and the CSV mappings, and queues it for the background worker.</summary>
-    public async Task StartAsync(Guid runId, IReadOnlyList<string> ourNames, Guid? ourUserId, IReadOnlyDictionary<string, Dictionary<CsvField, string>>? mappings, CancellationToken ct = default)
+    public async Task StartAsync(Guid runId, WhoIsWho who, IReadOnlyDictionary<string, Dictionary<CsvField, string>>? mappings, CancellationToken ct = default)
     {
-        await PrepareAsync(runId, ourNames, ourUserId, mappings, ImportStatus.Queued, ct);
+        await PrepareAsync(runId, who, mappings, ImportStatus.Queued, ct);
         queue.Enqueue(org.RequiredOrgId, runId);
     }
 
     /// <summary>Confirms a draft and runs it now (the API and the command line wait for the report).</summary>
-    public async Task<ImportResult> RunNowAsync(Guid runId, IReadOnlyList<string> ourNames, Guid? ourUserId, IReadOnlyDictionary<string, Dictionary<CsvField, string>>? mappings,
+    public async Task<ImportResult> RunNowAsync(Guid runId, WhoIsWho who, IReadOnlyDictionary<string, Dictionary<CsvField, string>>? mappings,
         IReadOnlyList<SourceFile>? files = null, CancellationToken ct = default)
     {
-        await PrepareAsync(runId, ourNames, ourUserId, mappings, ImportStatus.Running, ct);
+        await PrepareAsync(runId, who, mappings, ImportStatus.Running, ct);
         await runner.RunAsync(org.RequiredOrgId, runId, files, ct);
         return (await GetAsync(runId, ct))!;
     }
@@ -174,8 +197,7 @@ public sealed class ImportService(IDbContextFactory<SoulKgDbContext> factory, Or
         return run.Id;
     }
 
-    private async Task PrepareAsync(Guid runId, IReadOnlyList<string> ourNames, Guid? ourUserId, IReadOnlyDictionary<string, Dictionary<CsvField, string>>? mappings,
-        ImportStatus status, CancellationToken ct)
+    private async Task PrepareAsync(Guid runId, WhoIsWho who, IReadOnlyDictionary<string, Dictionary<CsvField, string>>? mappings, ImportStatus status, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var run = await db.Set<ImportRun>().FirstOrDefaultAsync(r => r.Id == runId, ct) ?? throw DomainException.NotFound("id", "Импорт не найден.");
@@ -184,15 +206,27 @@ public sealed class ImportService(IDbContextFactory<SoulKgDbContext> factory, Or
             throw DomainException.Conflict("id", "Этот импорт уже запущен.");
         }
 
-        if (ourUserId is { } user && !await db.Memberships.AnyAsync(m => m.UserId == user && m.IsActive, ct))
+        if (who.OurUserId is { } user && !await db.Memberships.AnyAsync(m => m.UserId == user && m.IsActive, ct))
         {
             throw DomainException.Invalid("ourUserId", "Такого сотрудника нет.");
         }
 
-        run.OurNames = ourNames.Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).Take(50).ToList();
-        run.OurUserId = ourUserId ?? org.UserId;
+        var people = (who.People ?? new Dictionary<string, Guid>()).Select(p => (Name: p.Key.Trim(), User: p.Value)).Where(p => p.Name.Length > 0)
+            .DistinctBy(p => p.Name, StringComparer.OrdinalIgnoreCase).Take(50).ToList();
+        var users = people.Select(p => p.User).Distinct().ToList();
+        if (users.Count > 0 && await db.Memberships.CountAsync(m => users.Contains(m.UserId) && m.IsActive, ct) != users.Count)
+        {
+            throw DomainException.Invalid("ourPeople", "Автор сопоставлен с пользователем, которого нет в организации.");
+        }
+
+        run.OurNames = who.OurNames.Concat(people.Select(p => p.Name)).Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).Take(50).ToList();
+        run.OurUserId = who.OurUserId ?? org.UserId;
         run.Status = status;
-        run.Report = new ImportReport { CsvMappings = mappings?.ToDictionary(m => m.Key, m => m.Value) ?? [] }.Serialize();
+        run.Report = new ImportReport
+        {
+            CsvMappings = mappings?.ToDictionary(m => m.Key, m => m.Value) ?? [],
+            OurPeople = people.ToDictionary(p => p.Name, p => p.User),
+        }.Serialize();
         await db.SaveChangesAsync(ct);
     }
 

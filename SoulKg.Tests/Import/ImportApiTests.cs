@@ -1,17 +1,20 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using SoulKg.Domain.Imports;
 using SoulKg.Domain.Tenancy;
 using SoulKg.Infrastructure.Import;
 using SoulKg.Infrastructure.Tenancy;
 using SoulKg.Tests.TestInfrastructure;
+using SoulKg.Web.Features.Import;
 using static SoulKg.Tests.Import.ImportTestFiles;
 
 namespace SoulKg.Tests.Import;
 
-/// <summary>POST /api/v1/imports against the real database: idempotence, later exports, partial failure, rejected files.</summary>
+/// <summary>POST /api/v1/imports (queued, followed through its status URL) against the real database: idempotence, later exports, partial failure, rejected files.</summary>
 public sealed class ImportApiTests(SoulKgWebFactory app) : IClassFixture<SoulKgWebFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -196,14 +199,95 @@ public sealed class ImportApiTests(SoulKgWebFactory app) : IClassFixture<SoulKgW
         analysis.Authors.First().Name.ShouldBe("Soul KG");
         analysis.Authors.First().Files.ShouldBe(3);
 
-        await imports.RunNowAsync(draft, ["Менеджер Айдана"], null, null, null, Ct);
+        await imports.RunNowAsync(draft, new WhoIsWho(["Менеджер Айдана"], null), null, null, Ct);
         var next = await imports.CreateDraftAsync([("WhatsApp Chat with X.txt", new MemoryStream(Encoding.UTF8.GetBytes("14.03.2025, 10:02 - X: hi\n14.03.2025, 10:03 - Менеджер Айдана: hello\n")))], ImportOrigin.Upload, Ct);
         (await imports.AnalyzeAsync(next, Ct)).SuggestedOurNames.ShouldBe(["Менеджер Айдана"]);
     }
 
-    private static async Task<ImportResult> PostAsync(HttpClient api, SourceFile[] files, string? ourNames)
+    [Fact]
+    public async Task OurPeopleBecomeOutboundMessagesByTheirOwnUsersAndTheChoiceIsRememberedForTheOrganisation()
     {
-        using var form = new MultipartFormDataContent();
+        var (owner, api) = await app.NewOrgAsync();
+        var manager = await app.CreateUserAsync(owner, OrgRole.Manager);
+        const string Chat = "14.03.2025, 10:02 - Айбек: Здравствуйте, есть тур?\n14.03.2025, 10:05 - Soul KG: Добрый день\n" +
+                            "14.03.2025, 10:06 - Айдана Soul KG: Тур стоит 9 500 сом\n14.03.2025, 10:07 - Айбек: Спасибо\n";
+
+        var result = await PostAsync(api, [Text("WhatsApp Chat with Айбек.txt", Chat)], "Soul KG", $"айдана soul kg={manager.UserId}");
+
+        var file = result.Files.Single();
+        file.Status.ShouldBe(FileStatus.Imported, string.Join("; ", file.Errors));
+        file.Participants.ShouldBe(["Айбек"]);
+        file.IsGroup.ShouldBeFalse();
+        result.OurNames.ShouldBe(["Soul KG", "айдана soul kg"], ignoreOrder: true);
+        await using var db = await Sql.OpenAsync(app.Database.AppConnectionString, owner.OrgId);
+        (await db.ScalarAsync<Guid>("SELECT author_user_id FROM messages WHERE author_name = 'Айдана Soul KG' AND direction = 'Outbound'")).ShouldBe(manager.UserId);
+        (await db.ScalarAsync<Guid>("SELECT author_user_id FROM messages WHERE author_name = 'Soul KG' AND direction = 'Outbound'")).ShouldBe(owner.UserId);
+        (await db.ScalarAsync<long>("SELECT count(*) FROM messages WHERE direction = 'Inbound' AND author_user_id IS NULL")).ShouldBe(2);
+
+        await using var scope = app.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<OrgContext>().SetUser(owner.OrgId, owner.UserId, OrgRole.Owner, "Владелец");
+        var imports = scope.ServiceProvider.GetRequiredService<ImportService>();
+        var next = await imports.CreateDraftAsync([("WhatsApp Chat with Нурбек.txt", new MemoryStream(Encoding.UTF8.GetBytes(
+            "15.03.2025, 10:02 - Нурбек: Салам\n15.03.2025, 10:03 - Айдана Soul KG: Саламатсызбы\n")))], ImportOrigin.Upload, Ct);
+        var analysis = await imports.AnalyzeAsync(next, Ct);
+
+        analysis.SuggestedOurNames.ShouldBe(["Айдана Soul KG"]);
+        analysis.SuggestedPeople["Айдана Soul KG"].ShouldBe(manager.UserId);
+        analysis.Users.Select(u => u.Id).ShouldBe([owner.UserId, manager.UserId], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task AMappingToSomeoneOutsideTheOrganisationIsRejectedAndNothingIsQueued()
+    {
+        var (_, api) = await app.NewOrgAsync();
+        var stranger = await app.CreateOrgAsync();
+        var file = Text("WhatsApp Chat with Айбек.txt", "14.03.2025, 10:02 - Айбек: Здравствуйте\n14.03.2025, 10:05 - Soul KG: Добрый день\n");
+
+        foreach (var person in new[] { $"Soul KG={stranger.UserId}", "Soul KG=not-a-user", "=" + stranger.UserId })
+        {
+            using var form = Form([file], null, person);
+            using var response = await api.PostAsync("/api/v1/imports", form, Ct);
+            (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).ErrorFields().ShouldBe(["ourPeople"], person);
+        }
+
+        (await api.GetFromJsonAsync<List<ImportRunItem>>("/api/v1/imports", CrmApi.Json, Ct)).ShouldNotBeNull().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task PostQueuesTheImportAndAnswers202WithARunIdAndAStatusUrl()
+    {
+        var (_, api) = await app.NewOrgAsync();
+        using var form = Form([Text("WhatsApp Chat with Айбек.txt", "14.03.2025, 10:02 - Айбек: Здравствуйте\n14.03.2025, 10:05 - Soul KG: Добрый день\n")], "Soul KG");
+
+        using var response = await api.PostAsync("/api/v1/imports", form, Ct);
+
+        var accepted = await response.ReadAsync<ImportAccepted>(HttpStatusCode.Accepted);
+        accepted.StatusUrl.ShouldBe($"/api/v1/imports/{accepted.Id}");
+        response.Headers.Location.ShouldNotBeNull().OriginalString.ShouldBe(accepted.StatusUrl);
+        accepted.Status.ShouldBeOneOf(ImportStatus.Queued, ImportStatus.Running, ImportStatus.Completed);
+        var done = await WaitAsync(api, accepted.StatusUrl);
+        done.Id.ShouldBe(accepted.Id);
+        done.Status.ShouldBe(ImportStatus.Completed);
+        done.MessagesAdded.ShouldBe(2);
+        (await api.GetFromJsonAsync<List<ImportRunItem>>("/api/v1/imports", CrmApi.Json, Ct)).ShouldNotBeNull().ShouldContain(r => r.Id == accepted.Id);
+    }
+
+    [Fact]
+    public async Task TheOpenApiDocumentDescribesTheQueuedImport()
+    {
+        using var http = app.CreateClient();
+
+        using var document = JsonDocument.Parse(await http.GetStringAsync("/openapi/v1.json", Ct));
+
+        var post = document.RootElement.GetProperty("paths").GetProperty("/api/v1/imports").GetProperty("post");
+        post.GetProperty("responses").TryGetProperty("202", out var accepted).ShouldBeTrue();
+        accepted.GetProperty("content").GetProperty("application/json").GetProperty("schema").GetRawText().ShouldContain("ImportAccepted");
+        post.GetProperty("responses").TryGetProperty("200", out _).ShouldBeFalse();
+    }
+
+    private static MultipartFormDataContent Form(SourceFile[] files, string? ourNames, params string[] ourPeople)
+    {
+        var form = new MultipartFormDataContent();
         foreach (var file in files)
         {
             var content = new StreamContent(file.Open());
@@ -216,7 +300,36 @@ public sealed class ImportApiTests(SoulKgWebFactory app) : IClassFixture<SoulKgW
             form.Add(new StringContent(ourNames), "ourNames");
         }
 
+        foreach (var person in ourPeople)
+        {
+            form.Add(new StringContent(person), "ourPeople");
+        }
+
+        return form;
+    }
+
+    /// <summary>Posts the files (the API queues them) and follows the status URL until the run has finished.</summary>
+    internal static async Task<ImportResult> PostAsync(HttpClient api, SourceFile[] files, string? ourNames, params string[] ourPeople)
+    {
+        using var form = Form(files, ourNames, ourPeople);
         using var response = await api.PostAsync("/api/v1/imports", form, Ct);
-        return await response.ReadAsync<ImportResult>(HttpStatusCode.OK);
+        var accepted = await response.ReadAsync<ImportAccepted>(HttpStatusCode.Accepted);
+        return await WaitAsync(api, accepted.StatusUrl);
+    }
+
+    private static async Task<ImportResult> WaitAsync(HttpClient api, string statusUrl)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            var result = await api.GetFromJsonAsync<ImportResult>(statusUrl, CrmApi.Json, Ct);
+            if (result!.Status is not (ImportStatus.Queued or ImportStatus.Running))
+            {
+                return result;
+            }
+
+            DateTime.UtcNow.ShouldBeLessThan(deadline, $"import {result.Id} still {result.Status}");
+            await Task.Delay(200, Ct);
+        }
     }
 }

@@ -47,7 +47,7 @@ public static class ImportCommand
         var runId = await imports.CreateRunAsync(ImportOrigin.Cli, ct);
         var names = Option(args, "--our")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList()
             ?? (await imports.AnalyzeAsync(runId, files, ct)).SuggestedOurNames.ToList();
-        var result = await imports.RunNowAsync(runId, names, userId, null, files, ct);
+        var result = await imports.RunNowAsync(runId, new WhoIsWho(names, userId), null, files, ct);
         await output.WriteLineAsync(JsonSerializer.Serialize(result, ImportReport.Json));
         return result.FilesFailed > 0 ? 1 : 0;
     }
