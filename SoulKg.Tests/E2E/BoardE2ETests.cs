@@ -114,8 +114,13 @@ public sealed partial class BoardE2ETests(BrowserFixture browser) : IClassFixtur
 
         await Expect(page.GetByTestId("column-lost").GetByTestId($"card-{deal.Id}")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("count-lost")).ToHaveTextAsync("1");
-        using var get = await api.GetAsync($"/api/v1/deals/{deal.Id}", Ct);
-        (await get.ReadAsync<DealDetails>()).Status.ShouldBe(DealStatus.Lost);
+        // The board moves the card at once and the server confirms after: wait for the write, not the picture.
+        DealStatus? status = null;
+        await SoulKg.Tests.WhatsApp.Eventually.TrueAsync(async () =>
+        {
+            using var get = await api.GetAsync($"/api/v1/deals/{deal.Id}", Ct);
+            return (status = (await get.ReadAsync<DealDetails>()).Status) == DealStatus.Lost;
+        }, 30, () => $"the deal stayed {status}");
         (await api.HistoryAsync(deal.Id))[0].Reason.ShouldNotBeNull().ShouldStartWith(reasonName);
     }
 
