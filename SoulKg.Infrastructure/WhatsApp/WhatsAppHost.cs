@@ -230,7 +230,10 @@ public sealed class WhatsAppHost(
             }
         }
 
+        // A host started again (an app restart in-process) begins with a fresh driver, as a new process would.
         _playwright?.Dispose();
+        _playwright = null;
+        _services = null;
     }
 
     internal static readonly Lazy<string> BridgeScript = new(() =>

@@ -66,9 +66,21 @@ public sealed class AgentScreensE2ETests(BrowserFixture browser) : IClassFixture
 
         var row = page.Locator($"[data-testid='run-row'][data-run-id='{runId}']");
         await Expect(row).ToBeVisibleAsync(new() { Timeout = Slow });
-        await row.ClickAsync();
+        // Opening a run only navigates, so a click that a re-rendering grid swallowed may safely be repeated.
+        for (var attempt = 0; attempt < 5 && !page.Url.Contains($"/agents/runs/{runId}", StringComparison.Ordinal); attempt++)
+        {
+            await row.ClickAsync();
+            try
+            {
+                await page.WaitForURLAsync($"**/agents/runs/{runId}", new() { Timeout = 8_000, WaitUntil = WaitUntilState.Commit });
+            }
+            catch (TimeoutException)
+            {
+                // the row was replaced under the click: try again
+            }
+        }
 
-        await page.WaitForURLAsync($"**/agents/runs/{runId}");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/agents/runs/{runId}$"));
         await Expect(page.GetByTestId("run-input")).ToContainTextAsync("хотим в июле на Иссык-Куль");
         await Expect(page.Locator("[data-testid='tool-call'][data-tool='update_trip_request']")).ToBeVisibleAsync();
         await Expect(page.Locator("[data-testid='tool-call'][data-tool='update_trip_request']")).ToContainTextAsync("Иссык-Куль");

@@ -83,6 +83,38 @@ public sealed class WhatsAppHostTests(WhatsAppFactory app) : IClassFixture<Whats
     }
 
     [Fact]
+    public async Task AfterAnAppRestartTheChannelIsReadyWithoutQrAndMessagesOfTheDowntimeArriveOnce()
+    {
+        var owner = await app.CreateOrgAsync();
+        var channelId = await app.StartChannelAsync(owner.OrgId);
+        await app.LinkAsync(owner.OrgId, channelId);
+        app.Sandbox.SendFromClient(channelId, "+996 700 222 111", "Эрмек", "До перезапуска");
+        await Eventually.TrueAsync(async () => await InboundCountAsync(owner.OrgId, channelId) == 1);
+        await Task.Delay(TimeSpan.FromSeconds(6), Ct); // let Chromium flush the session to the profile, as in the kill test
+
+        // The app stops (its browsers close, leases end), the phone writes meanwhile, then the app starts again.
+        await app.Host.StopAsync(Ct);
+        try
+        {
+            app.Host.Status(channelId).ShouldBeNull();
+            app.Sandbox.SendFromClient(channelId, "+996 700 222 111", "Эрмек", "Пока приложение стояло");
+        }
+        finally
+        {
+            await app.Host.StartAsync(Ct);
+        }
+
+        await app.WaitForStateAsync(owner.OrgId, channelId, ChannelState.Ready, seconds: 60);
+        await Eventually.TrueAsync(async () => await InboundCountAsync(owner.OrgId, channelId) == 2,
+            because: () => "the message sent while the app was down did not arrive");
+        var events = await app.WithDbAsync(owner.OrgId, db => db.ChannelEvents.Where(e => e.ChannelId == channelId).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync());
+        var ready = events.FindIndex(e => e.State == ChannelState.Ready);
+        events.Skip(ready).ShouldNotContain(e => e.State == ChannelState.WaitingForQr, "the session survived the restart: no new QR");
+        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        (await InboundCountAsync(owner.OrgId, channelId)).ShouldBe(2);
+    }
+
+    [Fact]
     public async Task LogoutFromThePhoneShowsLoggedOutAndNotifiesAdmins()
     {
         var owner = await app.CreateOrgAsync();
@@ -110,7 +142,9 @@ public sealed class WhatsAppHostTests(WhatsAppFactory app) : IClassFixture<Whats
 
         var channel = await app.WaitForStateAsync(owner.OrgId, channelId, ChannelState.Failed);
         channel.StateReason!.ShouldContain("WAWebSendMsgChatAction");
-        app.Notifier.Notices.ShouldContain(n => n.OrgId == owner.OrgId && n.Kind == NoticeKind.ChannelFailed);
+        // The state is written first and admins are told right after: wait for the notice rather than race it.
+        await Eventually.TrueAsync(() => Task.FromResult(app.Notifier.Notices.Any(n => n.OrgId == owner.OrgId && n.Kind == NoticeKind.ChannelFailed)),
+            because: () => "admins were not told that the channel failed");
     }
 
     private Task<MessageStatus> StatusAsync(Guid orgId, Guid messageId) =>
