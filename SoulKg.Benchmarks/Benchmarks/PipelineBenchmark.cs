@@ -76,7 +76,7 @@ public sealed class PipelineBenchmark : IBenchmark
         // The first messages build EF's model, warm the connection pool and create the clients: not what is measured.
         await MeasureAsync(concurrency, TimeSpan.FromSeconds(warmup), (worker, i, ct) => receive(worker + concurrency, i, ct), cancellationToken);
         var piped = await MeasureAsync(concurrency, TimeSpan.FromSeconds(seconds), receive, cancellationToken);
-        await output.WriteLineAsync(piped.ToLine("pipeline"));
+        await output.WriteLineAsync(piped.ToLine("pipeline", "messages"));
 
         await using var dataSource = NpgsqlDataSource.Create(connection);
         Func<int, long, CancellationToken, Task<bool>> insert = async (worker, i, ct) =>
@@ -97,11 +97,11 @@ public sealed class PipelineBenchmark : IBenchmark
         };
         await MeasureAsync(concurrency, TimeSpan.FromSeconds(Math.Min(warmup, 3)), (worker, i, ct) => insert(worker + concurrency, i, ct), cancellationToken);
         var raw = await MeasureAsync(concurrency, TimeSpan.FromSeconds(seconds), insert, cancellationToken);
-        await output.WriteLineAsync(raw.ToLine("raw insert"));
+        await output.WriteLineAsync(raw.ToLine("raw insert", "messages"));
 
-        var share = raw.PerSecond > 0 ? piped.PerSecond / raw.PerSecond : 0;
+        var share = StoredPerSecond(raw) > 0 ? StoredPerSecond(piped) / StoredPerSecond(raw) : 0;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"pipeline / raw = {share:P0}; target >= 2000 msg/s: {(piped.PerSecond >= 2000 ? "met" : "NOT met")}; target >= 50% of raw: {(share >= 0.5 ? "met" : "NOT met")}"));
+            $"pipeline / raw = {share:P0}; target >= 2000 msg/s: {(StoredPerSecond(piped) >= 2000 ? "met" : "NOT met")}; target >= 50% of raw: {(share >= 0.5 ? "met" : "NOT met")}"));
         return piped.Failed == 0 ? 0 : 1;
     }
 
@@ -125,45 +125,36 @@ public sealed class PipelineBenchmark : IBenchmark
         return (signUp.OrgId.Value, channel.Id);
     }
 
-    private static async Task<PhaseResult> MeasureAsync(int concurrency, TimeSpan duration, Func<int, long, CancellationToken, Task<bool>> send, CancellationToken ct)
+    /// <summary>Runs <paramref name="send"/> in <paramref name="concurrency"/> loops for <paramref name="duration"/>; a false result is a failure.</summary>
+    private static async Task<LatencySummary> MeasureAsync(int concurrency, TimeSpan duration, Func<int, long, CancellationToken, Task<bool>> send, CancellationToken ct)
     {
-        var latencies = new List<double>[concurrency];
-        var failed = 0;
+        var recorder = new LatencyRecorder();
         var clock = Stopwatch.StartNew();
-        var deadline = duration;
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
         {
-            var mine = latencies[worker] = [];
-            for (long i = 0; clock.Elapsed < deadline && !ct.IsCancellationRequested; i++)
+            var shard = recorder.CreateShard();
+            for (long i = 0; clock.Elapsed < duration && !ct.IsCancellationRequested; i++)
             {
                 var start = Stopwatch.GetTimestamp();
                 try
                 {
-                    if (!await send(worker, i, ct))
+                    if (await send(worker, i, ct))
                     {
-                        Interlocked.Increment(ref failed);
+                        shard.RecordSuccess(Stopwatch.GetTimestamp() - start);
+                    }
+                    else
+                    {
+                        shard.RecordFailure("not stored");
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    Interlocked.Increment(ref failed);
+                    shard.RecordFailure(e.GetType().Name);
                 }
-
-                mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             }
         }, ct)));
-        var elapsed = clock.Elapsed;
-        var all = latencies.SelectMany(l => l).Order().ToList();
-        return new PhaseResult(all.Count, failed, elapsed, all);
+        return recorder.Summarize(clock.Elapsed);
     }
 
-    private sealed record PhaseResult(int Count, int Failed, TimeSpan Elapsed, List<double> Sorted)
-    {
-        public double PerSecond => (Count - Failed) / Elapsed.TotalSeconds;
-
-        public string ToLine(string name) => string.Create(CultureInfo.InvariantCulture,
-            $"{name}: {Count - Failed} stored in {Elapsed.TotalSeconds:0.0} s = {PerSecond:0} msg/s | p50 {At(50):0.0} ms | p95 {At(95):0.0} ms | failed {Failed}");
-
-        private double At(int percentile) => Sorted.Count == 0 ? 0 : Sorted[Math.Min(Sorted.Count - 1, (int)Math.Ceiling(percentile / 100.0 * Sorted.Count) - 1)];
-    }
+    private static double StoredPerSecond(LatencySummary summary) => summary.Succeeded / summary.Window.TotalSeconds;
 }
