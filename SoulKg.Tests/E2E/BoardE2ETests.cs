@@ -116,7 +116,7 @@ public sealed partial class BoardE2ETests(BrowserFixture browser) : IClassFixtur
         await Expect(page.GetByTestId("count-lost")).ToHaveTextAsync("1");
         // The board moves the card at once and the server confirms after: wait for the write, not the picture.
         DealStatus? status = null;
-        await SoulKg.Tests.WhatsApp.Eventually.TrueAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             using var get = await api.GetAsync($"/api/v1/deals/{deal.Id}", Ct);
             return (status = (await get.ReadAsync<DealDetails>()).Status) == DealStatus.Lost;

@@ -4,6 +4,7 @@ using SoulKg.Domain.Clients;
 using SoulKg.Domain.Conversations;
 using SoulKg.Domain.Notifications;
 using SoulKg.Infrastructure.Conversations;
+using SoulKg.Tests.TestInfrastructure;
 
 namespace SoulKg.Tests.WhatsApp;
 
